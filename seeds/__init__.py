@@ -1,0 +1,1 @@
+"""Sample articles bundled with newsfold and opened when it starts with no sources."""

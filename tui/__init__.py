@@ -1,0 +1,1 @@
+"""The newsfold terminal app, built with Textual on top of the pure ``reader`` library."""

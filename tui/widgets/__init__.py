@@ -1,0 +1,1 @@
+"""Widgets of the newsfold app, one per module."""
