@@ -1,0 +1,225 @@
+"""The ``newsfold`` command: open the reader, or fold, extract and show articles for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO
+
+from reader.model import LoadResult
+
+COMMANDS = ("folds", "entities", "show")
+
+EXIT_OK = 0
+EXIT_SOURCE_FAILED = 1
+EXIT_USAGE = 2
+
+_EPILOG = """\
+commands (scripting; the reader opens when the first argument is not one of these):
+  newsfold folds --json SOURCE...     one JSON object per article: paragraphs and folds
+  newsfold entities --json SOURCE...  one JSON object per article: people and places
+  newsfold show SOURCE...             the folded article(s) as plain text
+
+SOURCE is a text, Markdown or JSON Lines file, a directory (read recursively) or - for stdin.
+With no SOURCE the reader opens the bundled sample article.
+
+exit status: 0 every source loaded; 1 some source could not be read (the others were still
+processed and each failure was reported on stderr); 2 bad usage.
+"""
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--threshold",
+        type=_percent,
+        default=None,
+        metavar="PERCENT",
+        help="similarity (0-100) at which paragraphs fold; default %(default)s means the built-in",
+    )
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=os.environ.get("NEWSFOLD_DB"),
+        help="state file (env NEWSFOLD_DB); this version keeps no state and writes nothing",
+    )
+    return common
+
+
+def _percent(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number <= 100:
+        raise argparse.ArgumentTypeError("must be above 0 and at most 100")
+    return number
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsfold",
+        description="A terminal news reader that folds repeated paragraphs "
+        "and lists the people and places in each story.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_common_options()],
+    )
+    parser.add_argument("--version", action="version", version=f"newsfold {_version()}")
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="articles to open")
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"newsfold {command}", parents=[_common_options()])
+    if command == "show":
+        parser.add_argument(
+            "--width", type=int, default=None, help="wrap width (default: terminal)"
+        )
+    else:
+        parser.add_argument("--json", action="store_true", required=True, help="JSON Lines output")
+    parser.add_argument("sources", nargs="+", metavar="SOURCE")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsfold")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _load(sources: Sequence[str]) -> LoadResult:
+    from reader.load import load_sources
+
+    result = load_sources(sources)
+    for error in result.errors:
+        print(f"newsfold: {_one_line(str(error))}", file=sys.stderr)
+    return result
+
+
+def _one_line(text: str) -> str:
+    from reader.sanitize import safe_text
+
+    return safe_text(" ".join(text.split()))
+
+
+def _threshold(value: float | None) -> float:
+    from reader.fold import DEFAULT_THRESHOLD
+
+    return DEFAULT_THRESHOLD if value is None else value
+
+
+def _json_lines(records: Iterator[dict[str, Any]], out: TextIO) -> None:
+    for record in records:
+        out.write(json.dumps(record) + "\n")
+
+
+def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
+    from reader.entities import extract
+    from reader.export import entities_record, fold_record
+    from reader.fold import fold
+
+    result = _load(args.sources)
+    plan = fold(result.articles, threshold=_threshold(args.threshold))
+    if command == "folds":
+        _json_lines((fold_record(a, plan) for a in result.articles), out)
+    elif command == "entities":
+        records = (
+            entities_record(a, extract(a, folded=plan.folded_paragraphs(a.id)))
+            for a in result.articles
+        )
+        _json_lines(records, out)
+    else:
+        from tui.plain_text import render_article
+
+        width = args.width or _terminal_width(out)
+        titles = {a.id: a.title for a in result.articles}
+        for article in result.articles:
+            entities = extract(article, folded=plan.folded_paragraphs(article.id))
+            out.write(render_article(article, plan, entities, width=width, title_of=titles.get))
+    return EXIT_SOURCE_FAILED if result.errors else EXIT_OK
+
+
+def _terminal_width(out: TextIO) -> int:
+    try:
+        return min(os.get_terminal_size(out.fileno()).columns, 100)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return 80
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from reader.samples import sample_paths
+
+    sources = list(args.sources) or list(sample_paths())
+    stdin_bytes = None
+    if "-" in sources:
+        stdin_bytes = sys.stdin.buffer.read()
+        if not _reattach_terminal():
+            print("newsfold: no terminal to show the reader on (stdin was a pipe)", file=sys.stderr)
+            return EXIT_USAGE
+    from tui.app import make_app
+    from tui.services import default_services
+
+    services = default_services()
+    if stdin_bytes is not None:
+        services = _with_stdin(services, stdin_bytes)
+    app = make_app(sources, services=services, threshold=args.threshold)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _with_stdin(services: Any, data: bytes) -> Any:
+    from dataclasses import replace
+
+    from reader.load import load_sources
+
+    return replace(services, load=lambda srcs: load_sources(srcs, stdin=io.BytesIO(data)))
+
+
+def _reattach_terminal() -> bool:
+    """Point fd 0 back at the terminal after the piped articles were read from it."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR)
+    except OSError:
+        return False
+    os.dup2(tty, 0)
+    os.close(tty)
+    sys.stdin = open(0, closefd=False)  # noqa: SIM115 - fd 0 outlives this function
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsfold`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    try:
+        if command is None:
+            return _open_app(_app_parser().parse_args(argv))
+        args = _command_parser(command).parse_args(argv[1:])
+        return _guarded(lambda: _run_command(command, args, sys.stdout))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _guarded(run: Callable[[], int]) -> int:
+    """Run a scripting command, treating a closed pipe (``| head``) as a normal end."""
+    try:
+        code = run()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python would complain again while flushing stdout at exit; point it at /dev/null.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
