@@ -34,8 +34,8 @@ def render_article(
         emoji=False,
         legacy_windows=False,
     )
-    console.print(Text(safe_text(article.title)))
-    console.print(Text(safe_text(_meta_line(article, plan))))
+    _print_wrapped(console, "", article.title, gutter=0)
+    _print_wrapped(console, "", _meta_line(article, plan), gutter=0)
     console.print()
     runs = {run.start: run for run in fold_runs(plan, article.id)}
     index = 0
@@ -50,7 +50,7 @@ def render_article(
         index = run.end + 1
     for heading, found in (("People", entities.people), ("Places", entities.places)):
         if found:
-            console.print(Text(safe_text(f"{heading}: {_entity_list(found)}")))
+            _print_wrapped(console, "", f"{heading}: {_entity_list(found)}", gutter=0)
     console.print()
     return buffer.getvalue()
 
@@ -72,13 +72,18 @@ def _run_numbers(start: int, end: int) -> str:
 
 
 def _print_paragraph(console: Console, number: str, text: str) -> None:
-    gutter = max(_GUTTER, len(number) + 1)
+    _print_wrapped(console, number, text, gutter=max(_GUTTER, len(number) + 1))
+    console.print()
+
+
+def _print_wrapped(console: Console, number: str, text: str, *, gutter: int) -> None:
+    """Print ``text`` wrapped to the console, ``number`` in a hanging gutter, no trailing spaces."""
     body = Text(safe_text(text))
     lines = body.wrap(console, console.width - gutter)
     for position, line in enumerate(lines):
+        line.rstrip()
         prefix = number.ljust(gutter) if position == 0 else " " * gutter
         console.print(Text(prefix) + line, no_wrap=True, overflow="ignore")
-    console.print()
 
 
 def _entity_list(found: tuple[Entity, ...]) -> str:

@@ -1,0 +1,143 @@
+"""The scripting interface of the ``newsfold`` command: formats, exit codes, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.cli import EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, main
+
+SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "000_65b293f206ed6792.txt")
+
+
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_folds_json_reports_the_seed_repeat(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["folds", "--json", SEED]) == EXIT_OK
+    (record,) = _json_lines(capsys.readouterr().out)
+    assert set(record) == {"id", "title", "paragraphs", "folds"}
+    assert len(record["paragraphs"]) == 17
+    pairs = [(f["paragraph"], f["same_as"]["paragraph"]) for f in record["folds"]]
+    assert pairs == [(p, p - 8) for p in range(9, 17)]
+    assert all(f["same_as"]["id"] == record["id"] and f["score"] == 100 for f in record["folds"])
+
+
+def test_cross_article_fold_points_at_the_other_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wire = "The central bank held interest rates at 5.25 percent on Thursday, citing inflation."
+    lines = [
+        {"id": "first", "paragraphs": ["Opening of the first outlet's story.", wire]},
+        {"id": "second", "paragraphs": [f"LONDON (Reuters) - {wire}", "A line only here."]},
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    assert main(["folds", "--json", str(path)]) == EXIT_OK
+    first, second = _json_lines(capsys.readouterr().out)
+    assert first["folds"] == []
+    (fold,) = second["folds"]
+    assert fold["paragraph"] == 0 and fold["same_as"] == {"id": "first", "paragraph": 1}
+
+
+def test_entities_json_offsets_index_the_paragraphs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["entities", "--json", SEED]) == EXIT_OK
+    (record,) = _json_lines(capsys.readouterr().out)
+    assert set(record) == {"id", "title", "people", "places"}
+    paragraphs = Path(SEED).read_text(encoding="utf-8").splitlines()
+    people = {e["name"]: e for e in record["people"]}
+    assert people["John Kerry"]["count"] == 5
+    # Folded copies are counted out but every mention is still listed.
+    assert len(people["John Kerry"]["mentions"]) == 9
+    for entity in record["people"] + record["places"]:
+        for mention in entity["mentions"]:
+            text = paragraphs[mention["paragraph"]][mention["start"] : mention["end"]]
+            assert text == mention["text"]
+
+
+def test_show_prints_one_line_per_folded_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "--width", "72", SEED]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "[8 paragraphs repeated from ¶2-¶9 (100%)]" in out
+    assert out.count("The two men held talks") == 1
+    assert "People: John Kerry 5" in out
+    assert max(len(line) for line in out.splitlines()) <= 72
+
+
+def test_show_never_passes_escape_sequences_through(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = {
+        "id": "x",
+        "title": "[bold]T\x1b[2J",
+        "paragraphs": ["a\x1b]52;c;ZXZpbA==\x07b\u202e"],
+    }
+    stdin = io.TextIOWrapper(io.BytesIO((json.dumps(article) + "\n").encode()))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    assert main(["show", "-"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "[bold]T" in out
+
+
+def test_an_unreadable_source_is_one_line_and_the_rest_still_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "missing.txt"
+    assert main(["folds", "--json", str(missing), SEED]) == EXIT_SOURCE_FAILED
+    captured = capsys.readouterr()
+    assert len(_json_lines(captured.out)) == 1
+    (line,) = captured.err.splitlines()
+    assert str(missing) in line and "Traceback" not in captured.err
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["folds", SEED])  # --json is required
+    assert raised.value.code == EXIT_USAGE
+    with pytest.raises(SystemExit) as raised:
+        main(["show", "--threshold", "0", SEED])
+    assert raised.value.code == EXIT_USAGE
+
+
+def test_threshold_option_changes_what_folds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "edited.txt"
+    path.write_text(
+        "The committee will publish its findings on the river project next spring.\n"
+        "The committee will publish its report on the river project next spring.\n",
+        encoding="utf-8",
+    )
+    main(["folds", "--json", "--threshold", "80", str(path)])
+    assert len(_json_lines(capsys.readouterr().out)[0]["folds"]) == 1
+    main(["folds", "--json", "--threshold", "99", str(path)])
+    assert _json_lines(capsys.readouterr().out)[0]["folds"] == []
+
+
+def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
+    articles = "".join(
+        json.dumps({"id": f"a{i}", "paragraphs": [f"Paragraph number {i} of many."]}) + "\n"
+        for i in range(3000)
+    )
+    path = tmp_path / "many.jsonl"
+    path.write_text(articles, encoding="utf-8")
+    script = (
+        f"import sys; from tui.cli import main; sys.exit(main(['folds', '--json', {str(path)!r}]))"
+    )
+    producer = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert producer.stdout is not None
+    producer.stdout.readline()
+    producer.stdout.close()
+    _, err = producer.communicate(timeout=60)
+    assert producer.returncode == EXIT_OK
+    assert b"Traceback" not in err
