@@ -21,14 +21,28 @@ class ReaderServices:
     extract: Extractor
 
 
-def default_services() -> ReaderServices:
-    """The real library. Imported on first call so the app paints before rapidfuzz loads."""
-    from reader.entities import extract
-    from reader.fold import fold
+# Each service imports its module on first call: the app paints before rapidfuzz or the
+# entity lexicons are loaded, and loading does not wait for either.
+
+
+def _load(sources: Sequence[str]) -> LoadResult:
     from reader.load import load_sources
 
-    return ReaderServices(
-        load=load_sources,
-        fold=lambda articles, threshold: fold(articles, threshold=threshold),
-        extract=lambda article, folded: extract(article, folded=folded),
-    )
+    return load_sources(sources)
+
+
+def _fold(articles: Sequence[Article], threshold: float) -> FoldPlan:
+    from reader.fold import fold
+
+    return fold(articles, threshold=threshold)
+
+
+def _extract(article: Article, folded: frozenset[int]) -> Entities:
+    from reader.entities import extract
+
+    return extract(article, folded=folded)
+
+
+def default_services() -> ReaderServices:
+    """The real library, imported lazily."""
+    return ReaderServices(load=_load, fold=_fold, extract=_extract)

@@ -1,0 +1,34 @@
+"""Pictures of the app on the seed article; each docstring says what the picture must show."""
+
+from __future__ import annotations
+
+from tui_helpers import settle
+
+SEED_APP = "snapshot_apps.py"
+
+
+def test_seed_at_80x24(snap_compare) -> None:
+    """80x24: the list (one row, marked ≈, bold title, file name under it) above the People (4) /
+    Places (7) panel with counts, John Kerry first; the article on the right from its title and
+    ¶1 (cursor on it); status "1 article · 8 paragraphs folded"; key hints for the list."""
+    assert snap_compare(SEED_APP, terminal_size=(80, 24), run_before=settle)
+
+
+def test_seed_fold_line_at_80x24(snap_compare) -> None:
+    """80x24, article focused and scrolled to its end: ¶9, then ONE dim italic line
+    "▸ 8 paragraphs repeated from ¶2-¶9 (100%)" under the cursor; key hints show z and esc."""
+    assert snap_compare(SEED_APP, press=["tab", "G"], terminal_size=(80, 24), run_before=settle)
+
+
+def test_seed_fold_expanded_at_80x24(snap_compare) -> None:
+    """80x24 after z on the fold line: "▾ 8 paragraphs …" at the top, then ¶10, ¶11 … dimmed,
+    each followed by "↳ same as ¶2 (100%)", "↳ same as ¶3 (100%)" …"""
+    assert snap_compare(
+        SEED_APP, press=["tab", "G", "z"], terminal_size=(80, 24), run_before=settle
+    )
+
+
+def test_seed_at_160x48(snap_compare) -> None:
+    """160x48: three columns. The list, the whole article (¶1-¶9 numbered, then the fold line
+    "▸ 8 paragraphs repeated from ¶2-¶9 (100%)"), and People (4) / Places (7) with counts."""
+    assert snap_compare(SEED_APP, terminal_size=(160, 48), run_before=settle)

@@ -1,0 +1,202 @@
+"""The article list: a virtual Line-API list that draws only the rows on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.sanitize import safe_text
+from tui.widgets.article_layout import article_meta
+from tui.widgets.text_style import component_text_style, text_segments
+
+if TYPE_CHECKING:
+    from reader.model import Article
+
+
+ROW_HEIGHT = 2
+"""Each article takes two lines: its title, then its source and date."""
+
+FOLDED_MARK = "≈"
+
+
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Titles with source and date; a mark on articles that have folded paragraphs."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", key_display="↵", tooltip="Open the article"),
+        Binding("up,k", "cursor_up", "Previous article", show=False),
+        Binding("down,j", "cursor_down", "Next article", show=False),
+        Binding("pageup,b", "page_up", "Page up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First article", show=False),
+        Binding("end,G", "last", "Last article", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--meta",
+        "article-list--mark",
+        "article-list--open",
+        "article-list--empty",
+    }
+
+    class Selected(Message):
+        """The reader chose an article (Enter or a click)."""
+
+        def __init__(self, article_list: ArticleList, index: int, article: Article) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.index = index
+            self.article = article
+
+        @property
+        def control(self) -> ArticleList:
+            return self.article_list
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._articles: Sequence[Article] = ()
+        self._folded: Collection[str] = frozenset()
+        self._placeholder = ""
+        self.cursor = 0
+        """Index of the highlighted article."""
+        self.open_index: int | None = None
+        """Index of the article shown in the article pane, marked in the list."""
+
+    @property
+    def articles(self) -> Sequence[Article]:
+        return self._articles
+
+    @property
+    def highlighted(self) -> Article | None:
+        return self._articles[self.cursor] if self._articles else None
+
+    def set_articles(self, articles: Sequence[Article], placeholder: str = "No articles") -> None:
+        """Show ``articles``; nothing is copied, so a huge corpus costs nothing here."""
+        self._articles = articles
+        self._placeholder = placeholder
+        self.cursor = 0
+        self.open_index = None
+        self.virtual_size = Size(self.size.width, max(len(articles), 1) * ROW_HEIGHT)
+        self.scroll_home(animate=False, immediate=True)
+        self.refresh()
+
+    def show_placeholder(self, text: str) -> None:
+        self.set_articles((), placeholder=text)
+
+    def set_folded(self, article_ids: Collection[str]) -> None:
+        """Mark the articles that have folded paragraphs."""
+        self._folded = article_ids
+        self.refresh()
+
+    def mark_open(self, index: int) -> None:
+        previous, self.open_index = self.open_index, index
+        if previous is not None:
+            self._refresh_row(previous)
+        self._refresh_row(index)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - self._rows_per_page())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + self._rows_per_page())
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._articles) - 1)
+
+    def action_select(self) -> None:
+        if self._articles:
+            self.post_message(self.Selected(self, self.cursor, self._articles[self.cursor]))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = (offset.y + self.scroll_offset.y) // ROW_HEIGHT
+        if 0 <= row < len(self._articles):
+            self.move_cursor(row)
+            self.action_select()
+
+    def move_cursor(self, index: int) -> None:
+        """Highlight row ``index``: only the two changed rows are redrawn."""
+        if not self._articles:
+            return
+        index = max(0, min(index, len(self._articles) - 1))
+        if index == self.cursor:
+            return
+        previous, self.cursor = self.cursor, index
+        self._refresh_row(previous)
+        self._refresh_row(index)
+        self.scroll_to_region(
+            Region(0, index * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, immediate=True
+        )
+
+    def _refresh_row(self, index: int) -> None:
+        top = index * ROW_HEIGHT - self.scroll_offset.y
+        self.refresh(Region(0, top, self.size.width, ROW_HEIGHT))
+
+    def _rows_per_page(self) -> int:
+        return max(self.scrollable_content_region.height // ROW_HEIGHT, 1)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = y + scroll_y
+        width = self.scrollable_content_region.width
+        row, part = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        if not self._articles:
+            strip = self._placeholder_line(width) if line == 0 else Strip([])
+        elif row >= len(self._articles):
+            strip = Strip([])
+        else:
+            if row == self.cursor:
+                base = self.get_component_rich_style("article-list--cursor")
+            strip = self._row_line(self._articles[row], row, part, width)
+        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + self.size.width, base)
+
+    def _placeholder_line(self, width: int) -> Strip:
+        style = component_text_style(self, "article-list--empty")
+        text = Text(safe_text(self._placeholder), style=style)
+        text.truncate(width, overflow="ellipsis")
+        return Strip(text_segments(text, self.app.console))
+
+    def _row_line(self, article: Article, row: int, part: int, width: int) -> Strip:
+        if part == 0:
+            mark = FOLDED_MARK if article.id in self._folded else " "
+            head = Segment(f"{mark} ", component_text_style(self, "article-list--mark"))
+            is_open = row == self.open_index
+            style = component_text_style(self, "article-list--open") if is_open else Style()
+            text = Text(safe_text(article.title) or "(untitled)", style=style)
+        else:
+            head = Segment("  ")
+            meta_style = component_text_style(self, "article-list--meta")
+            text = Text(safe_text(article_meta(article)), style=meta_style)
+        text.truncate(max(width - 2, 1), overflow="ellipsis")
+        return Strip([head, *text_segments(text, self.app.console)])

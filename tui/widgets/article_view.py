@@ -1,0 +1,403 @@
+"""The article pane: a Line-API view of one article with fold lines and a block cursor."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.sanitize import safe_text
+from tui.fold_display import RunDisplay
+from tui.widgets.article_layout import Block, Piece, article_meta, block_pieces, build_blocks
+from tui.widgets.text_style import component_text_style, text_segments
+from tui.widgets.wrap import wrap_offsets
+
+if TYPE_CHECKING:
+    from reader.model import Article, Mention
+
+
+ROLE_COMPONENTS = {
+    "paragraph": "",
+    "folded": "article-view--folded",
+    "twin": "article-view--twin",
+    "fold": "article-view--fold",
+}
+
+
+class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Title, meta line and paragraphs; each run of folded paragraphs is one line until expanded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("z", "toggle_fold", "Fold/unfold", tooltip="Expand or collapse the fold"),
+        Binding("escape", "app.focus_list", "List", tooltip="Back to the article list"),
+        Binding("up,k", "cursor_up", "Previous paragraph", show=False),
+        Binding("down,j", "cursor_down", "Next paragraph", show=False),
+        Binding("pageup,b", "page_up", "Page up", show=False),
+        Binding("pagedown,space", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First paragraph", show=False),
+        Binding("end,G", "last", "Last paragraph", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--number",
+        "article-view--fold",
+        "article-view--folded",
+        "article-view--twin",
+        "article-view--mention",
+        "article-view--cursor",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._article: Article | None = None
+        self._placeholder = ""
+        self._runs: tuple[RunDisplay, ...] = ()
+        self._expanded: set[int] = set()
+        self._mentions: dict[int, list[tuple[int, int]]] = {}
+        self._blocks: list[Block] = []
+        self._block_tops: list[int] = []
+        self._header: list[Strip] | None = None
+        self._line_count = 0
+        self._width = 0
+        self._heights: dict[Block, int] = {}
+        """Lines per block at the current width: cheap to compute, needed for every block."""
+        self._strips: dict[Block, list[Strip]] = {}
+        """Rendered lines, only for blocks that have been on screen."""
+        self.cursor = 0
+        """Index of the block under the cursor."""
+
+    # -- state the app and tests read -------------------------------------------------------
+
+    @property
+    def article(self) -> Article | None:
+        return self._article
+
+    @property
+    def runs(self) -> tuple[RunDisplay, ...]:
+        return self._runs
+
+    @property
+    def expanded_runs(self) -> frozenset[int]:
+        return frozenset(self._expanded)
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(self._blocks)
+
+    @property
+    def cursor_block(self) -> Block | None:
+        return self._blocks[self.cursor] if self._blocks else None
+
+    @property
+    def line_count(self) -> int:
+        """How many lines the article takes at the current width."""
+        return self._line_count
+
+    @property
+    def highlighted_paragraphs(self) -> frozenset[int]:
+        return frozenset(self._mentions)
+
+    # -- what the app tells it ------------------------------------------------------------
+
+    def show_placeholder(self, text: str) -> None:
+        """Show a one-line message (loading, nothing to show) instead of an article."""
+        self._article = None
+        self._placeholder = text
+        self._runs = ()
+        self._expanded.clear()
+        self._mentions.clear()
+        self._forget_lines()
+        self._relayout(keep_paragraph=None)
+
+    def show_article(self, article: Article, runs: Sequence[RunDisplay] = ()) -> None:
+        """Open ``article`` at its top, with its folds when they are already known."""
+        self._article = article
+        self._runs = tuple(runs)
+        self._expanded.clear()
+        self._mentions.clear()
+        self._forget_lines()
+        self.cursor = 0
+        self._relayout(keep_paragraph=None)
+        self.scroll_home(animate=False, immediate=True)
+
+    def set_runs(self, runs: Sequence[RunDisplay]) -> None:
+        """Folds arrived for the open article: fold them, keeping the cursor where it was."""
+        paragraph = self._cursor_paragraph()
+        self._runs = tuple(runs)
+        self._expanded.clear()
+        self._forget_lines()
+        self._relayout(keep_paragraph=paragraph)
+
+    def highlight_mentions(self, mentions: Iterable[Mention]) -> None:
+        """Mark ``mentions`` in the text and put the cursor on the block of the first one."""
+        self._mentions = {}
+        for mention in mentions:
+            self._mentions.setdefault(mention.paragraph, []).append((mention.start, mention.end))
+        # Mentions change styles, not heights: only the rendered strips are stale.
+        self._strips.clear()
+        first = min(self._mentions, default=None)
+        if first is not None:
+            self._move_cursor(self._block_of_paragraph(first))
+        self.refresh()
+
+    def toggle_run(self, run_index: int) -> None:
+        """Expand a collapsed run or collapse an expanded one; the cursor lands on its line."""
+        if not 0 <= run_index < len(self._runs):
+            return
+        if run_index in self._expanded:
+            self._expanded.discard(run_index)
+        else:
+            self._expanded.add(run_index)
+        # The fold line's arrow shows the state, so its rendered strips are stale now.
+        self._strips.pop(Block("fold", run_index), None)
+        self._relayout(keep_paragraph=None)
+        fold_line = self._blocks.index(Block("fold", run_index))
+        self._move_cursor(fold_line)
+        if run_index in self._expanded:
+            # Bring the unfolded paragraphs into view under their fold line.
+            self.scroll_to(y=self._block_tops[fold_line], animate=False, immediate=True)
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_toggle_fold(self) -> None:
+        block = self.cursor_block
+        if block is None:
+            return
+        if block.kind == "fold":
+            self.toggle_run(block.index)
+        elif block.folded:
+            run = self._run_of(block.index)
+            if run is not None:
+                self.toggle_run(run)
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self._block_at_line(self._cursor_top() - self._page_height()))
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self._block_at_line(self._cursor_top() + self._page_height()))
+
+    def action_first(self) -> None:
+        self._move_cursor(0)
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._blocks) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._blocks:
+            return
+        line = offset.y + self.scroll_offset.y
+        if line < len(self._header_lines()):
+            return
+        block_index = self._block_at_line(line)
+        self._move_cursor(block_index)
+        if self._blocks[block_index].kind == "fold":
+            self.toggle_run(self._blocks[block_index].index)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._content_width() != self._width:
+            self._relayout(keep_paragraph=self._cursor_paragraph())
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # Rendered strips carry component styles, which a theme change alters.
+        self._strips.clear()
+        self._header = None
+
+    def _content_width(self) -> int:
+        return max(self.scrollable_content_region.width, 12)
+
+    def _forget_lines(self) -> None:
+        self._heights.clear()
+        self._strips.clear()
+        self._header = None
+
+    def _relayout(self, *, keep_paragraph: int | None) -> None:
+        """Rebuild the block list and line offsets; strips are rendered lazily and cached."""
+        width = self._content_width()
+        if width != self._width:
+            self._width = width
+            self._forget_lines()
+        article = self._article
+        count = len(article.paragraphs) if article else 0
+        self._blocks = list(build_blocks(count, self._runs, self._expanded))
+        top = len(self._header_lines())
+        self._block_tops = []
+        for block in self._blocks:
+            self._block_tops.append(top)
+            top += self._block_height(block) + 1
+        self._line_count = top
+        self.virtual_size = Size(width, top)
+        if keep_paragraph is not None:
+            self.cursor = self._block_of_paragraph(keep_paragraph)
+        self.cursor = max(0, min(self.cursor, len(self._blocks) - 1))
+        self.refresh()
+
+    def _header_lines(self) -> list[Strip]:
+        if self._header is None:
+            self._header = self._render_header()
+        return self._header
+
+    def _render_header(self) -> list[Strip]:
+        width = self._width or self._content_width()
+        if self._article is None:
+            return self._wrap(safe_text(self._placeholder), "article-view--meta", width)
+        title = self._wrap(safe_text(self._article.title), "article-view--title", width)
+        meta = self._wrap(safe_text(article_meta(self._article)), "article-view--meta", width)
+        return [*title, *meta, Strip([])]
+
+    def _wrap(self, text: str, component: str, width: int) -> list[Strip]:
+        rich_text = Text(text, style=self._style(component))
+        console = self.app.console
+        return [
+            Strip(text_segments(rich_text[start:end], console))
+            for start, end in wrap_offsets(text, width)
+        ]
+
+    def _gutter_width(self) -> int:
+        count = len(self._article.paragraphs) if self._article else 0
+        return len(str(count)) + 1
+
+    def _text_width(self) -> int:
+        return max(self._width - self._gutter_width() - 1, 8)
+
+    def _pieces(self, block: Block) -> tuple[Piece, ...]:
+        assert self._article is not None
+        return block_pieces(self._article, self._runs, self._expanded, block)
+
+    def _block_height(self, block: Block) -> int:
+        height = self._heights.get(block)
+        if height is None:
+            width = self._text_width()
+            pieces = self._pieces(block)
+            height = sum(len(wrap_offsets(piece.text, width)) for piece in pieces)
+            self._heights[block] = height
+        return height
+
+    def _block_lines(self, block: Block) -> list[Strip]:
+        strips = self._strips.get(block)
+        if strips is None:
+            strips = self._strips[block] = self._render_block(block)
+        return strips
+
+    def _render_block(self, block: Block) -> list[Strip]:
+        console = self.app.console
+        width = self._text_width()
+        gutter = self._gutter_width()
+        number_style = self._style("article-view--number")
+        strips: list[Strip] = []
+        for piece in self._pieces(block):
+            text = Text(piece.text, style=self._style(ROLE_COMPONENTS[piece.role]))
+            if piece.role in ("paragraph", "folded"):
+                mention_style = self._style("article-view--mention")
+                for start, end in self._mentions.get(block.index, ()):
+                    text.stylize(mention_style, start, end)
+            for row, (start, end) in enumerate(wrap_offsets(piece.text, width)):
+                label = piece.number if row == 0 else ""
+                head = Segment(label.rjust(gutter - 1) + " ", number_style)
+                strips.append(Strip([head, *text_segments(text[start:end], console)]))
+        return strips
+
+    def _style(self, component: str) -> Style:
+        if not component:
+            return Style()
+        return component_text_style(self, component)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = y + scroll_y
+        width = self.size.width
+        base = self.rich_style
+        strip = Strip([])
+        header = self._header_lines()
+        if line < len(header):
+            strip = header[line]
+        elif self._blocks and line < self._line_count:
+            index = bisect_right(self._block_tops, line) - 1
+            lines = self._block_lines(self._blocks[index])
+            offset = line - self._block_tops[index]
+            if offset < len(lines):
+                strip = lines[offset]
+                if index == self.cursor:
+                    base = self.get_component_rich_style("article-view--cursor")
+        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
+
+    # -- cursor ---------------------------------------------------------------------------
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._blocks:
+            return
+        index = max(0, min(index, len(self._blocks) - 1))
+        previous, self.cursor = self.cursor, index
+        self._refresh_block(previous)
+        self._refresh_block(index)
+        top = self._block_tops[index]
+        height = self._block_height(self._blocks[index])
+        # Scroll instantly: smooth scrolling costs many frames (and bytes over SSH).
+        self.scroll_to_region(
+            Region(0, top, 1, min(height, self._page_height())), animate=False, immediate=True
+        )
+
+    def _refresh_block(self, index: int) -> None:
+        if 0 <= index < len(self._blocks):
+            top = self._block_tops[index] - self.scroll_offset.y
+            height = self._block_height(self._blocks[index])
+            self.refresh(Region(0, top, self.size.width, height))
+
+    def _cursor_top(self) -> int:
+        return self._block_tops[self.cursor] if self._blocks else 0
+
+    def _page_height(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    def _block_at_line(self, line: int) -> int:
+        return max(bisect_right(self._block_tops, line) - 1, 0)
+
+    def _cursor_paragraph(self) -> int | None:
+        block = self.cursor_block
+        if block is None:
+            return None
+        if block.kind == "fold":
+            return self._runs[block.index].start
+        return block.index
+
+    def _run_of(self, paragraph: int) -> int | None:
+        for index, run in enumerate(self._runs):
+            if paragraph in run:
+                return index
+        return None
+
+    def _block_of_paragraph(self, paragraph: int) -> int:
+        """The block showing ``paragraph``: itself, or the line of the collapsed run hiding it."""
+        run = self._run_of(paragraph)
+        wanted = (
+            Block("fold", run)
+            if run is not None and run not in self._expanded
+            else Block("paragraph", paragraph, folded=run is not None)
+        )
+        try:
+            return self._blocks.index(wanted)
+        except ValueError:
+            return 0

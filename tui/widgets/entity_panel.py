@@ -1,0 +1,180 @@
+"""The side panel: people and places of the open article, with their counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.sanitize import safe_text
+from tui.widgets.text_style import component_text_style, text_segments
+
+if TYPE_CHECKING:
+    from reader.model import Entities, Entity
+
+
+@dataclass(frozen=True, slots=True)
+class PanelLine:
+    """One drawn line: a section heading, an entity, a note, or a gap."""
+
+    kind: str
+    text: str = ""
+    entity: Entity | None = None
+
+
+class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
+    """People, then places, each entity with how many times the visible text names it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Show mentions", key_display="↵"),
+        Binding("escape", "app.focus_list", "List", tooltip="Back to the article list"),
+        Binding("up,k", "cursor_up", "Previous entity", show=False),
+        Binding("down,j", "cursor_down", "Next entity", show=False),
+        Binding("home,g", "first", "First entity", show=False),
+        Binding("end,G", "last", "Last entity", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "entity-panel--heading",
+        "entity-panel--count",
+        "entity-panel--note",
+        "entity-panel--cursor",
+    }
+
+    class Selected(Message):
+        """The reader chose an entity: its mentions should be shown."""
+
+        def __init__(self, panel: EntityPanel, entity: Entity) -> None:
+            super().__init__()
+            self.panel = panel
+            self.entity = entity
+
+        @property
+        def control(self) -> EntityPanel:
+            return self.panel
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[PanelLine] = []
+        self._entity_lines: list[int] = []
+        self.entities: Entities | None = None
+        self.cursor = 0
+        """Index among the entities (people first, then places)."""
+
+    @property
+    def highlighted(self) -> Entity | None:
+        if not self._entity_lines:
+            return None
+        return self._lines[self._entity_lines[self.cursor]].entity
+
+    def show_note(self, text: str) -> None:
+        """Say why there is nothing to list yet (loading, folding, extracting)."""
+        self.entities = None
+        self._set_lines([PanelLine("note", text)])
+
+    def set_entities(self, entities: Entities) -> None:
+        self.entities = entities
+        lines: list[PanelLine] = []
+        for heading, group in (("People", entities.people), ("Places", entities.places)):
+            if lines:
+                lines.append(PanelLine("gap"))
+            lines.append(PanelLine("heading", f"{heading} ({len(group)})"))
+            lines.extend(PanelLine("entity", entity.name, entity) for entity in group)
+            if not group:
+                lines.append(PanelLine("note", "  none found"))
+        self._set_lines(lines)
+
+    def _set_lines(self, lines: list[PanelLine]) -> None:
+        self._lines = lines
+        self._entity_lines = [row for row, line in enumerate(lines) if line.kind == "entity"]
+        self.cursor = 0
+        self.virtual_size = Size(self.size.width, len(lines))
+        self.scroll_home(animate=False, immediate=True)
+        self.refresh()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._entity_lines) - 1)
+
+    def action_select(self) -> None:
+        entity = self.highlighted
+        if entity is not None:
+            self.post_message(self.Selected(self, entity))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y + self.scroll_offset.y
+        if line in self._entity_lines:
+            self.move_cursor(self._entity_lines.index(line))
+            self.action_select()
+
+    def move_cursor(self, index: int) -> None:
+        if not self._entity_lines:
+            return
+        index = max(0, min(index, len(self._entity_lines) - 1))
+        previous, self.cursor = self.cursor, index
+        for row in (previous, index):
+            self.refresh(
+                Region(0, self._entity_lines[row] - self.scroll_offset.y, self.size.width, 1)
+            )
+        self.scroll_to_region(
+            Region(0, self._entity_lines[index], 1, 1), animate=False, immediate=True
+        )
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        strip = Strip([])
+        if row < len(self._lines):
+            line = self._lines[row]
+            if self._entity_lines and row == self._entity_lines[self.cursor]:
+                base = self.get_component_rich_style("entity-panel--cursor")
+            strip = self._render_line_of(line, width)
+        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + self.size.width, base)
+
+    def _render_line_of(self, line: PanelLine, width: int) -> Strip:
+        console = self.app.console
+        if line.kind == "gap":
+            return Strip([])
+        if line.kind != "entity" or line.entity is None:
+            kind = "entity-panel--heading" if line.kind == "heading" else "entity-panel--note"
+            text = Text(safe_text(line.text), style=component_text_style(self, kind))
+            text.truncate(width, overflow="ellipsis")
+            return Strip(text_segments(text, console))
+        count = f" {line.entity.count}"
+        name = Text("  " + safe_text(line.text))
+        name.truncate(max(width - len(count), 1), overflow="ellipsis", pad=True)
+        segments = [
+            *text_segments(name, console),
+            Segment(count, component_text_style(self, "entity-panel--count")),
+        ]
+        return Strip(segments)
