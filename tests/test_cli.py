@@ -141,3 +141,10 @@ def test_closed_pipe_is_not_an_error(tmp_path: Path) -> None:
     _, err = producer.communicate(timeout=60)
     assert producer.returncode == EXIT_OK
     assert b"Traceback" not in err
+
+
+def test_show_without_sources_shows_the_bundled_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "--width", "80"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("U.S. Secretary of State John Kerry")
+    assert "8 paragraphs repeated from ¶2-¶9" in out

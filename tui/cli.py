@@ -22,7 +22,7 @@ _EPILOG = """\
 commands (scripting; the reader opens when the first argument is not one of these):
   newsfold folds --json SOURCE...     one JSON object per article: paragraphs and folds
   newsfold entities --json SOURCE...  one JSON object per article: people and places
-  newsfold show SOURCE...             the folded article(s) as plain text
+  newsfold show [SOURCE...]           the folded article(s) as plain text
 
 SOURCE is a text, Markdown or JSON Lines file, a directory (read recursively) or - for stdin.
 With no SOURCE the reader opens the bundled sample article.
@@ -80,9 +80,12 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--width", type=int, default=None, help="wrap width (default: terminal)"
         )
+        parser.add_argument(
+            "sources", nargs="*", metavar="SOURCE", help="articles (default: the bundled sample)"
+        )
     else:
         parser.add_argument("--json", action="store_true", required=True, help="JSON Lines output")
-    parser.add_argument("sources", nargs="+", metavar="SOURCE")
+        parser.add_argument("sources", nargs="+", metavar="SOURCE")
     return parser
 
 
@@ -126,7 +129,12 @@ def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
     from reader.export import entities_record, fold_record
     from reader.fold import fold
 
-    result = _load(args.sources)
+    sources = args.sources
+    if not sources:
+        from reader.samples import sample_paths
+
+        sources = sample_paths()
+    result = _load(sources)
     plan = fold(result.articles, threshold=_threshold(args.threshold))
     if command == "folds":
         _json_lines((fold_record(a, plan) for a in result.articles), out)
