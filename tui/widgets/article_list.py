@@ -6,8 +6,6 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -17,7 +15,7 @@ from textual.strip import Strip
 
 from reader.sanitize import safe_text
 from tui.widgets.article_layout import article_meta
-from tui.widgets.text_style import component_text_style, text_segments
+from tui.widgets.text_style import NULL_STYLE, LineStyles, ellipsize, fitted_line
 
 if TYPE_CHECKING:
     from reader.model import Article
@@ -72,6 +70,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Index of the highlighted article."""
         self.open_index: int | None = None
         """Index of the article shown in the article pane, marked in the list."""
+        self._line_styles = LineStyles(self)
 
     @property
     def articles(self) -> Sequence[Article]:
@@ -163,40 +162,37 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._line_styles.clear()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = y + scroll_y
-        width = self.scrollable_content_region.width
+        width = self.size.width
+        styles = self._line_styles
         row, part = divmod(line, ROW_HEIGHT)
-        base = self.rich_style
         if not self._articles:
-            strip = self._placeholder_line(width) if line == 0 else Strip([])
-        elif row >= len(self._articles):
-            strip = Strip([])
-        else:
-            if row == self.cursor:
-                base = self.get_component_rich_style("article-list--cursor")
-            strip = self._row_line(self._articles[row], row, part, width)
-        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + self.size.width, base)
+            if line != 0:
+                return styles.blank(width)
+            return fitted_line(self._placeholder_line(), styles.base, width, scroll_x)
+        if row >= len(self._articles):
+            return styles.blank(width)
+        base = styles.full("article-list--cursor") if row == self.cursor else styles.base
+        segments = self._row_line(self._articles[row], row, part)
+        return fitted_line(segments, base, width, scroll_x)
 
-    def _placeholder_line(self, width: int) -> Strip:
-        style = component_text_style(self, "article-list--empty")
-        text = Text(safe_text(self._placeholder), style=style)
-        text.truncate(width, overflow="ellipsis")
-        return Strip(text_segments(text, self.app.console))
+    def _placeholder_line(self) -> list[Segment]:
+        text = ellipsize(safe_text(self._placeholder), self.scrollable_content_region.width)
+        return [Segment(text, self._line_styles.text("article-list--empty"))]
 
-    def _row_line(self, article: Article, row: int, part: int, width: int) -> Strip:
+    def _row_line(self, article: Article, row: int, part: int) -> list[Segment]:
+        styles = self._line_styles
+        room = max(self.scrollable_content_region.width - 2, 1)
         if part == 0:
             mark = FOLDED_MARK if article.id in self._folded else " "
-            head = Segment(f"{mark} ", component_text_style(self, "article-list--mark"))
-            is_open = row == self.open_index
-            style = component_text_style(self, "article-list--open") if is_open else Style()
-            text = Text(safe_text(article.title) or "(untitled)", style=style)
-        else:
-            head = Segment("  ")
-            meta_style = component_text_style(self, "article-list--meta")
-            text = Text(safe_text(article_meta(article)), style=meta_style)
-        text.truncate(max(width - 2, 1), overflow="ellipsis")
-        return Strip([head, *text_segments(text, self.app.console)])
+            head = Segment(f"{mark} ", styles.text("article-list--mark"))
+            style = styles.text("article-list--open") if row == self.open_index else NULL_STYLE
+            title = ellipsize(safe_text(article.title) or "(untitled)", room)
+            return [head, Segment(title, style)]
+        meta = ellipsize(safe_text(article_meta(article)), room)
+        return [Segment("  "), Segment(meta, styles.text("article-list--meta"))]

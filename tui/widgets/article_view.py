@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -18,12 +17,15 @@ from textual.strip import Strip
 from reader.sanitize import safe_text
 from tui.fold_display import RunDisplay
 from tui.widgets.article_layout import Block, Piece, article_meta, block_pieces, build_blocks
-from tui.widgets.text_style import component_text_style, text_segments
+from tui.widgets.text_style import LineStyles, fitted_line, text_segments
 from tui.widgets.wrap import wrap_offsets
 
 if TYPE_CHECKING:
     from reader.model import Article, Mention
 
+
+Line: TypeAlias = list[Segment]
+"""One line of text with its own styles, before the line's background is applied."""
 
 ROLE_COMPONENTS = {
     "paragraph": "",
@@ -67,13 +69,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._mentions: dict[int, list[tuple[int, int]]] = {}
         self._blocks: list[Block] = []
         self._block_tops: list[int] = []
-        self._header: list[Strip] | None = None
+        self._header: list[Line] | None = None
         self._line_count = 0
         self._width = 0
         self._heights: dict[Block, int] = {}
         """Lines per block at the current width: cheap to compute, needed for every block."""
-        self._strips: dict[Block, list[Strip]] = {}
-        """Rendered lines, only for blocks that have been on screen."""
+        self._rendered: dict[Block, list[Line]] = {}
+        """Styled text of each line, only for blocks that have been on screen."""
+        self._line_styles = LineStyles(self)
         self.cursor = 0
         """Index of the block under the cursor."""
 
@@ -144,8 +147,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._mentions = {}
         for mention in mentions:
             self._mentions.setdefault(mention.paragraph, []).append((mention.start, mention.end))
-        # Mentions change styles, not heights: only the rendered strips are stale.
-        self._strips.clear()
+        # Mentions change styles, not heights: only the rendered lines are stale.
+        self._rendered.clear()
         first = min(self._mentions, default=None)
         if first is not None:
             self._move_cursor(self._block_of_paragraph(first))
@@ -159,8 +162,8 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._expanded.discard(run_index)
         else:
             self._expanded.add(run_index)
-        # The fold line's arrow shows the state, so its rendered strips are stale now.
-        self._strips.pop(Block("fold", run_index), None)
+        # The fold line's arrow shows the state, so its rendered lines are stale now.
+        self._rendered.pop(Block("fold", run_index), None)
         self._relayout(keep_paragraph=None)
         fold_line = self._blocks.index(Block("fold", run_index))
         self._move_cursor(fold_line)
@@ -220,8 +223,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        # Rendered strips carry component styles, which a theme change alters.
-        self._strips.clear()
+        # Rendered lines carry component styles, which a theme change alters.
+        self._line_styles.clear()
+        self._rendered.clear()
         self._header = None
 
     def _content_width(self) -> int:
@@ -229,7 +233,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _forget_lines(self) -> None:
         self._heights.clear()
-        self._strips.clear()
+        self._rendered.clear()
         self._header = None
 
     def _relayout(self, *, keep_paragraph: int | None) -> None:
@@ -253,26 +257,22 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = max(0, min(self.cursor, len(self._blocks) - 1))
         self.refresh()
 
-    def _header_lines(self) -> list[Strip]:
+    def _header_lines(self) -> list[Line]:
         if self._header is None:
             self._header = self._render_header()
         return self._header
 
-    def _render_header(self) -> list[Strip]:
+    def _render_header(self) -> list[Line]:
         width = self._width or self._content_width()
         if self._article is None:
             return self._wrap(safe_text(self._placeholder), "article-view--meta", width)
         title = self._wrap(safe_text(self._article.title), "article-view--title", width)
         meta = self._wrap(safe_text(article_meta(self._article)), "article-view--meta", width)
-        return [*title, *meta, Strip([])]
+        return [*title, *meta, []]
 
-    def _wrap(self, text: str, component: str, width: int) -> list[Strip]:
-        rich_text = Text(text, style=self._style(component))
-        console = self.app.console
-        return [
-            Strip(text_segments(rich_text[start:end], console))
-            for start, end in wrap_offsets(text, width)
-        ]
+    def _wrap(self, text: str, component: str, width: int) -> list[Line]:
+        style = self._line_styles.text(component)
+        return [[Segment(text[start:end], style)] for start, end in wrap_offsets(text, width)]
 
     def _gutter_width(self) -> int:
         count = len(self._article.paragraphs) if self._article else 0
@@ -294,34 +294,36 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._heights[block] = height
         return height
 
-    def _block_lines(self, block: Block) -> list[Strip]:
-        strips = self._strips.get(block)
-        if strips is None:
-            strips = self._strips[block] = self._render_block(block)
-        return strips
+    def _block_lines(self, block: Block) -> list[Line]:
+        lines = self._rendered.get(block)
+        if lines is None:
+            lines = self._rendered[block] = self._render_block(block)
+        return lines
 
-    def _render_block(self, block: Block) -> list[Strip]:
-        console = self.app.console
+    def _render_block(self, block: Block) -> list[Line]:
+        styles = self._line_styles
         width = self._text_width()
         gutter = self._gutter_width()
-        number_style = self._style("article-view--number")
-        strips: list[Strip] = []
+        number_style = styles.text("article-view--number")
+        lines: list[Line] = []
         for piece in self._pieces(block):
-            text = Text(piece.text, style=self._style(ROLE_COMPONENTS[piece.role]))
-            if piece.role in ("paragraph", "folded"):
-                mention_style = self._style("article-view--mention")
-                for start, end in self._mentions.get(block.index, ()):
+            style = styles.text(ROLE_COMPONENTS[piece.role])
+            mentions = self._mentions.get(block.index, ())
+            # Only highlighted mentions need Rich's spans; plain text is one segment per line.
+            text: Text | None = None
+            if mentions and piece.role in ("paragraph", "folded"):
+                text = Text(piece.text, style=style)
+                mention_style = styles.text("article-view--mention")
+                for start, end in mentions:
                     text.stylize(mention_style, start, end)
             for row, (start, end) in enumerate(wrap_offsets(piece.text, width)):
                 label = piece.number if row == 0 else ""
                 head = Segment(label.rjust(gutter - 1) + " ", number_style)
-                strips.append(Strip([head, *text_segments(text[start:end], console)]))
-        return strips
-
-    def _style(self, component: str) -> Style:
-        if not component:
-            return Style()
-        return component_text_style(self, component)
+                if text is None:
+                    lines.append([head, Segment(piece.text[start:end], style)])
+                else:
+                    lines.append([head, *text_segments(text[start:end], self.app.console)])
+        return lines
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -329,20 +331,18 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         line = y + scroll_y
         width = self.size.width
-        base = self.rich_style
-        strip = Strip([])
+        styles = self._line_styles
         header = self._header_lines()
         if line < len(header):
-            strip = header[line]
-        elif self._blocks and line < self._line_count:
+            return fitted_line(header[line], styles.base, width, scroll_x)
+        if self._blocks and line < self._line_count:
             index = bisect_right(self._block_tops, line) - 1
             lines = self._block_lines(self._blocks[index])
             offset = line - self._block_tops[index]
             if offset < len(lines):
-                strip = lines[offset]
-                if index == self.cursor:
-                    base = self.get_component_rich_style("article-view--cursor")
-        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
+                base = styles.full("article-view--cursor") if index == self.cursor else styles.base
+                return fitted_line(lines[offset], base, width, scroll_x)
+        return styles.blank(width)
 
     # -- cursor ---------------------------------------------------------------------------
 

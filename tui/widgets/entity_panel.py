@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.segment import Segment
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -15,15 +14,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.sanitize import safe_text
-from tui.widgets.text_style import component_text_style, text_segments
+from tui.widgets.text_style import LineStyles, ellipsize, fitted_line
 
 if TYPE_CHECKING:
     from reader.model import Entities, Entity
 
 
-@dataclass(frozen=True, slots=True)
-class PanelLine:
-    """One drawn line: a section heading, an entity, a note, or a gap."""
+class PanelLine(NamedTuple):
+    """One drawn line: a section heading, an entity, a note, or a gap.
+
+    A named tuple, not a dataclass: it is cheaper to create while the app starts.
+    """
 
     kind: str
     text: str = ""
@@ -68,6 +69,7 @@ class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self.entities: Entities | None = None
         self.cursor = 0
         """Index among the entities (people first, then places)."""
+        self._line_styles = LineStyles(self)
 
     @property
     def highlighted(self) -> Entity | None:
@@ -146,35 +148,34 @@ class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._line_styles.clear()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        strip = Strip([])
-        if row < len(self._lines):
-            line = self._lines[row]
-            if self._entity_lines and row == self._entity_lines[self.cursor]:
-                base = self.get_component_rich_style("entity-panel--cursor")
-            strip = self._render_line_of(line, width)
-        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + self.size.width, base)
-
-    def _render_line_of(self, line: PanelLine, width: int) -> Strip:
-        console = self.app.console
+        width = self.size.width
+        styles = self._line_styles
+        if row >= len(self._lines):
+            return styles.blank(width)
+        line = self._lines[row]
+        base = styles.base
+        if self._entity_lines and row == self._entity_lines[self.cursor]:
+            base = styles.full("entity-panel--cursor")
         if line.kind == "gap":
-            return Strip([])
+            return styles.blank(width, base)
+        segments = self._segments_of(line, self.scrollable_content_region.width)
+        return fitted_line(segments, base, width, scroll_x)
+
+    def _segments_of(self, line: PanelLine, width: int) -> list[Segment]:
+        styles = self._line_styles
         if line.kind != "entity" or line.entity is None:
             kind = "entity-panel--heading" if line.kind == "heading" else "entity-panel--note"
-            text = Text(safe_text(line.text), style=component_text_style(self, kind))
-            text.truncate(width, overflow="ellipsis")
-            return Strip(text_segments(text, console))
+            return [Segment(ellipsize(safe_text(line.text), width), styles.text(kind))]
         count = f" {line.entity.count}"
-        name = Text("  " + safe_text(line.text))
-        name.truncate(max(width - len(count), 1), overflow="ellipsis", pad=True)
-        segments = [
-            *text_segments(name, console),
-            Segment(count, component_text_style(self, "entity-panel--count")),
-        ]
-        return Strip(segments)
+        room = max(width - len(count), 1)
+        name = "  " + safe_text(line.text)
+        # Pad the name so the counts line up in a column.
+        used = cell_len(name)
+        name = ellipsize(name, room) if used > room else name + " " * (room - used)
+        return [Segment(name), Segment(count, styles.text("entity-panel--count"))]

@@ -1,12 +1,18 @@
-"""Rich styles for text drawn by Line-API widgets, taken from their component classes."""
+"""Styles and single-pass line building for the Line-API widgets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
+
+NULL_STYLE = Style()
 
 
 def component_text_style(widget: Widget, component: str) -> Style:
@@ -25,3 +31,79 @@ def text_segments(text: Text, console: Console) -> list[Segment]:
     """Render one line of ``text`` with its base style (``Text.render`` applies only its spans)."""
     base = text.style if isinstance(text.style, Style) else console.get_style(text.style)
     return list(Segment.apply_style(text.render(console), base))
+
+
+def ellipsize(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with a trailing ellipsis, as Rich's "ellipsis" overflow."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text
+
+
+def fitted_line(segments: Iterable[Segment], base: Style, width: int, start: int = 0) -> Strip:
+    """``segments`` drawn over ``base``, cropped from ``start`` and padded to ``width`` cells.
+
+    The same segments as ``Strip(segments).apply_style(base).crop_extend(start, start + width,
+    base)``, built as one strip: each intermediate strip would set up its own caches, and a screen
+    of lines makes thousands of them.
+    """
+    add = base.__add__
+    styled = [Segment(text, add(style)) for text, style, _control in segments]
+    used = sum(cell_len(segment.text) for segment in styled)
+    if start or used > width:
+        return Strip(styled, used).crop_extend(start, start + width, base)
+    if used < width:
+        styled.append(Segment(" " * (width - used), base))
+    return Strip(styled, width)
+
+
+class LineStyles:
+    """A widget's own and component styles, looked up once per style change rather than per line.
+
+    The owner calls :meth:`clear` from ``notify_style_update``: the same signal Textual uses to
+    drop its own cached component styles (themes, focus and CSS changes all send it).
+    """
+
+    def __init__(self, widget: Widget) -> None:
+        self._widget = widget
+        self._base: Style | None = None
+        self._full: dict[str, Style] = {}
+        self._text: dict[str, Style] = {}
+        self._blanks: dict[tuple[int, Style], Strip] = {}
+
+    def clear(self) -> None:
+        self._base = None
+        self._full.clear()
+        self._text.clear()
+        self._blanks.clear()
+
+    @property
+    def base(self) -> Style:
+        """The widget's own style (``rich_style`` walks every ancestor, so keep it)."""
+        if self._base is None:
+            self._base = self._widget.rich_style
+        return self._base
+
+    def full(self, component: str) -> Style:
+        """The component's complete style, background included (for cursors)."""
+        style = self._full.get(component)
+        if style is None:
+            style = self._full[component] = self._widget.get_component_rich_style(component)
+        return style
+
+    def text(self, component: str) -> Style:
+        """The component's style for text drawn over a line (see :func:`component_text_style`)."""
+        if not component:
+            return NULL_STYLE
+        style = self._text.get(component)
+        if style is None:
+            style = self._text[component] = component_text_style(self._widget, component)
+        return style
+
+    def blank(self, width: int, style: Style | None = None) -> Strip:
+        """An empty line ``width`` cells wide, shared by every empty row."""
+        key = (width, self.base if style is None else style)
+        strip = self._blanks.get(key)
+        if strip is None:
+            strip = self._blanks[key] = Strip([Segment(" " * width, key[1])], width)
+        return strip
