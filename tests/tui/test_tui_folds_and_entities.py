@@ -120,3 +120,23 @@ async def test_an_article_without_folds_shows_every_paragraph() -> None:
         panel_text = text_of(app.query_one("#entities"))
         assert "People (0)" in panel_text and "Places (0)" in panel_text
         assert panel_text.count("none found") == 2
+
+
+async def test_enter_on_an_entity_prefers_a_mention_outside_collapsed_folds() -> None:
+    wire = "Kerry flew to Amman on the wire service's account."
+    first = make_article(0, [wire])
+    second = make_article(1, [wire, "Nothing here.", "Back home, Kerry spoke again."])
+    library = FakeLibrary([first, second], people=["Kerry"])
+    app = make_app(["feed"], services=library.services(), threshold=90)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        view = app.query_one("#article", ArticleView)
+        assert view.article is second and view.expanded_runs == frozenset()
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#entities")
+        await pilot.press("enter")
+        # Paragraph 0 is folded onto the first article; the visible mention is paragraph 2.
+        assert view.highlighted_paragraphs == {0, 2}
+        assert view.cursor_block == Block("paragraph", 2)

@@ -149,7 +149,9 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             self._mentions.setdefault(mention.paragraph, []).append((mention.start, mention.end))
         # Mentions change styles, not heights: only the rendered lines are stale.
         self._rendered.clear()
-        first = min(self._mentions, default=None)
+        # Prefer a mention the reader can see; one hidden in a collapsed fold only as a last resort.
+        visible = [p for p in self._mentions if self._run_of(p) in (None, *self._expanded)]
+        first = min(visible or self._mentions, default=None)
         if first is not None:
             self._move_cursor(self._block_of_paragraph(first))
         self.refresh()
