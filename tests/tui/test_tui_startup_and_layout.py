@@ -57,6 +57,18 @@ async def test_wide_terminal_shows_three_columns() -> None:
         assert article.width > articles.width and article.width > entities.width
 
 
+async def test_the_layout_follows_the_terminal_when_it_is_resized() -> None:
+    app = make_app(["feed"], services=FakeLibrary([make_article(0, ["Text."])]).services())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("-wide") and not app.screen.has_class("-narrow")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow") and not app.screen.has_class("-wide")
+        articles, entities = (app.query_one(f"#{name}").region for name in ("articles", "entities"))
+        assert articles.x == entities.x and entities.y >= articles.bottom
+
+
 def test_present_folds_labels_each_run_and_names_every_twin() -> None:
     folds = (
         Fold(2, ParagraphRef("a", 0), 100.0),
