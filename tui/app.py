@@ -11,7 +11,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.sanitize import safe_text
@@ -70,17 +69,6 @@ class NewsfoldApp(App[None]):
         self._titles: dict[str, str] | None = None
         # Smooth scrolling repaints many frames, which costs bytes over SSH.
         self.animation_level = "none"
-
-    def get_default_screen(self) -> Screen[None]:
-        # Textual sets breakpoint classes only after laying out the first frame; setting the
-        # class up front saves restyling every widget before the first paint.
-        screen: Screen[None] = Screen(id="_default")
-        width = self.size.width
-        for minimum, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
-            if width >= minimum:
-                screen.add_class(name)
-                break
-        return screen
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
