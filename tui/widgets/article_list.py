@@ -6,15 +6,14 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.sanitize import safe_text
 from tui.widgets.article_layout import article_meta
+from tui.widgets.cursor_view import CursorView
 from tui.widgets.text_style import NULL_STYLE, LineStyles, ellipsize, fitted_line
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ ROW_HEIGHT = 2
 FOLDED_MARK = "≈"
 
 
-class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleList(CursorView):
     """Titles with source and date; a mark on articles that have folded paragraphs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,8 +65,6 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._articles: Sequence[Article] = ()
         self._folded: Collection[str] = frozenset()
         self._placeholder = ""
-        self.cursor = 0
-        """Index of the highlighted article."""
         self.open_index: int | None = None
         """Index of the article shown in the article pane, marked in the list."""
         self._line_styles = LineStyles(self)
@@ -101,62 +98,27 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def mark_open(self, index: int) -> None:
         previous, self.open_index = self.open_index, index
         if previous is not None:
-            self._refresh_row(previous)
-        self._refresh_row(index)
+            self._refresh_item(previous)
+        self._refresh_item(index)
 
     # -- actions --------------------------------------------------------------------------
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor + 1)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self.cursor - self._rows_per_page())
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self.cursor + self._rows_per_page())
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        self.move_cursor(len(self._articles) - 1)
 
     def action_select(self) -> None:
         if self._articles:
             self.post_message(self.Selected(self, self.cursor, self._articles[self.cursor]))
 
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        row = (offset.y + self.scroll_offset.y) // ROW_HEIGHT
-        if 0 <= row < len(self._articles):
-            self.move_cursor(row)
-            self.action_select()
+    def _item_count(self) -> int:
+        return len(self._articles)
 
-    def move_cursor(self, index: int) -> None:
-        """Highlight row ``index``: only the two changed rows are redrawn."""
-        if not self._articles:
-            return
-        index = max(0, min(index, len(self._articles) - 1))
-        if index == self.cursor:
-            return
-        previous, self.cursor = self.cursor, index
-        self._refresh_row(previous)
-        self._refresh_row(index)
-        self.scroll_to_region(
-            Region(0, index * ROW_HEIGHT, 1, ROW_HEIGHT), animate=False, immediate=True
-        )
+    def _item_span(self, index: int) -> tuple[int, int]:
+        return index * ROW_HEIGHT, ROW_HEIGHT
 
-    def _refresh_row(self, index: int) -> None:
-        top = index * ROW_HEIGHT - self.scroll_offset.y
-        self.refresh(Region(0, top, self.size.width, ROW_HEIGHT))
+    def _item_at_line(self, line: int) -> int | None:
+        row = line // ROW_HEIGHT
+        return row if 0 <= row < len(self._articles) else None
 
-    def _rows_per_page(self) -> int:
-        return max(self.scrollable_content_region.height // ROW_HEIGHT, 1)
+    def _clicked(self, index: int) -> None:
+        self.action_select()
 
     # -- drawing --------------------------------------------------------------------------
 

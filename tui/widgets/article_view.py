@@ -10,13 +10,13 @@ from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
+from textual.geometry import Size
 from textual.strip import Strip
 
 from reader.sanitize import safe_text
 from tui.fold_display import RunDisplay
 from tui.widgets.article_layout import Block, Piece, article_meta, block_pieces, build_blocks
+from tui.widgets.cursor_view import CursorView
 from tui.widgets.text_style import LineStyles, fitted_line, text_segments
 from tui.widgets.wrap import wrap_offsets
 
@@ -35,7 +35,7 @@ ROLE_COMPONENTS = {
 }
 
 
-class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
+class ArticleView(CursorView):
     """Title, meta line and paragraphs; each run of folded paragraphs is one line until expanded."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,8 +77,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rendered: dict[Block, list[Line]] = {}
         """Styled text of each line, only for blocks that have been on screen."""
         self._line_styles = LineStyles(self)
-        self.cursor = 0
-        """Index of the block under the cursor."""
 
     # -- state the app and tests read -------------------------------------------------------
 
@@ -153,7 +151,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         visible = [p for p in self._mentions if self._run_of(p) in (None, *self._expanded)]
         first = min(visible or self._mentions, default=None)
         if first is not None:
-            self._move_cursor(self._block_of_paragraph(first))
+            self.move_cursor(self._block_of_paragraph(first))
         self.refresh()
 
     def toggle_run(self, run_index: int) -> None:
@@ -168,7 +166,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self._rendered.pop(Block("fold", run_index), None)
         self._relayout(keep_paragraph=None)
         fold_line = self._blocks.index(Block("fold", run_index))
-        self._move_cursor(fold_line)
+        self.move_cursor(fold_line)
         if run_index in self._expanded:
             # Bring the unfolded paragraphs into view under their fold line.
             self.scroll_to(y=self._block_tops[fold_line], animate=False, immediate=True)
@@ -186,36 +184,20 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
             if run is not None:
                 self.toggle_run(run)
 
-    def action_cursor_up(self) -> None:
-        self._move_cursor(self.cursor - 1)
+    def _item_count(self) -> int:
+        return len(self._blocks)
 
-    def action_cursor_down(self) -> None:
-        self._move_cursor(self.cursor + 1)
+    def _item_span(self, index: int) -> tuple[int, int]:
+        return self._block_tops[index], self._block_height(self._blocks[index])
 
-    def action_page_up(self) -> None:
-        self._move_cursor(self._block_at_line(self._cursor_top() - self._page_height()))
+    def _item_at_line(self, line: int) -> int | None:
+        if not self._blocks or line < len(self._header_lines()):
+            return None
+        return bisect_right(self._block_tops, line) - 1
 
-    def action_page_down(self) -> None:
-        self._move_cursor(self._block_at_line(self._cursor_top() + self._page_height()))
-
-    def action_first(self) -> None:
-        self._move_cursor(0)
-        self.scroll_home(animate=False)
-
-    def action_last(self) -> None:
-        self._move_cursor(len(self._blocks) - 1)
-
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or not self._blocks:
-            return
-        line = offset.y + self.scroll_offset.y
-        if line < len(self._header_lines()):
-            return
-        block_index = self._block_at_line(line)
-        self._move_cursor(block_index)
-        if self._blocks[block_index].kind == "fold":
-            self.toggle_run(self._blocks[block_index].index)
+    def _clicked(self, index: int) -> None:
+        if self._blocks[index].kind == "fold":
+            self.toggle_run(self._blocks[index].index)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -347,35 +329,6 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         return styles.blank(width)
 
     # -- cursor ---------------------------------------------------------------------------
-
-    def _move_cursor(self, index: int) -> None:
-        if not self._blocks:
-            return
-        index = max(0, min(index, len(self._blocks) - 1))
-        previous, self.cursor = self.cursor, index
-        self._refresh_block(previous)
-        self._refresh_block(index)
-        top = self._block_tops[index]
-        height = self._block_height(self._blocks[index])
-        # Scroll instantly: smooth scrolling costs many frames (and bytes over SSH).
-        self.scroll_to_region(
-            Region(0, top, 1, min(height, self._page_height())), animate=False, immediate=True
-        )
-
-    def _refresh_block(self, index: int) -> None:
-        if 0 <= index < len(self._blocks):
-            top = self._block_tops[index] - self.scroll_offset.y
-            height = self._block_height(self._blocks[index])
-            self.refresh(Region(0, top, self.size.width, height))
-
-    def _cursor_top(self) -> int:
-        return self._block_tops[self.cursor] if self._blocks else 0
-
-    def _page_height(self) -> int:
-        return max(self.scrollable_content_region.height, 1)
-
-    def _block_at_line(self, line: int) -> int:
-        return max(bisect_right(self._block_tops, line) - 1, 0)
 
     def _cursor_paragraph(self) -> int | None:
         block = self.cursor_block

@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.sanitize import safe_text
+from tui.widgets.cursor_view import CursorView
 from tui.widgets.text_style import LineStyles, ellipsize, fitted_line
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ class PanelLine(NamedTuple):
     entity: Entity | None = None
 
 
-class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
+class EntityPanel(CursorView):
     """People, then places, each entity with how many times the visible text names it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,8 +66,6 @@ class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: list[PanelLine] = []
         self._entity_lines: list[int] = []
         self.entities: Entities | None = None
-        self.cursor = 0
-        """Index among the entities (people first, then places)."""
         self._line_styles = LineStyles(self)
 
     @property
@@ -104,45 +101,22 @@ class EntityPanel(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- actions --------------------------------------------------------------------------
 
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self.cursor - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self.cursor + 1)
-
-    def action_first(self) -> None:
-        self.move_cursor(0)
-        self.scroll_home(animate=False)
-
-    def action_last(self) -> None:
-        self.move_cursor(len(self._entity_lines) - 1)
-
     def action_select(self) -> None:
         entity = self.highlighted
         if entity is not None:
             self.post_message(self.Selected(self, entity))
 
-    def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        line = offset.y + self.scroll_offset.y
-        if line in self._entity_lines:
-            self.move_cursor(self._entity_lines.index(line))
-            self.action_select()
+    def _item_count(self) -> int:
+        return len(self._entity_lines)
 
-    def move_cursor(self, index: int) -> None:
-        if not self._entity_lines:
-            return
-        index = max(0, min(index, len(self._entity_lines) - 1))
-        previous, self.cursor = self.cursor, index
-        for row in (previous, index):
-            self.refresh(
-                Region(0, self._entity_lines[row] - self.scroll_offset.y, self.size.width, 1)
-            )
-        self.scroll_to_region(
-            Region(0, self._entity_lines[index], 1, 1), animate=False, immediate=True
-        )
+    def _item_span(self, index: int) -> tuple[int, int]:
+        return self._entity_lines[index], 1
+
+    def _item_at_line(self, line: int) -> int | None:
+        return self._entity_lines.index(line) if line in self._entity_lines else None
+
+    def _clicked(self, index: int) -> None:
+        self.action_select()
 
     # -- drawing --------------------------------------------------------------------------
 

@@ -1,0 +1,99 @@
+"""A Line-API view with a cursor on one item (one or more lines) at a time."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+
+
+class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Moving the cursor redraws only the item it leaves and the one it lands on.
+
+    Subclasses say how many items there are, which lines each takes and which item a line
+    belongs to; the cursor movement, paging, clicks and minimal refreshes are shared.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cursor = 0
+        """Index of the item under the cursor."""
+
+    # -- what a subclass provides ---------------------------------------------------------
+
+    def _item_count(self) -> int:
+        raise NotImplementedError
+
+    def _item_span(self, index: int) -> tuple[int, int]:
+        """``(top, height)`` of item ``index`` in lines of the whole (virtual) view."""
+        raise NotImplementedError
+
+    def _item_at_line(self, line: int) -> int | None:
+        """The item drawn on virtual line ``line``, if any."""
+        raise NotImplementedError
+
+    def _clicked(self, index: int) -> None:
+        """What a click on item ``index`` does once the cursor is on it."""
+
+    # -- shared behaviour -----------------------------------------------------------------
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on item ``index`` (clamped) and scroll it into view at once."""
+        count = self._item_count()
+        if not count:
+            return
+        index = max(0, min(index, count - 1))
+        previous, self.cursor = self.cursor, index
+        self._refresh_item(previous)
+        self._refresh_item(index)
+        top, height = self._item_span(index)
+        # Scroll instantly: smooth scrolling costs many frames (and bytes over SSH).
+        self.scroll_to_region(
+            Region(0, top, 1, min(height, self._page_height())), animate=False, immediate=True
+        )
+
+    def _refresh_item(self, index: int) -> None:
+        if 0 <= index < self._item_count():
+            top, height = self._item_span(index)
+            self.refresh(Region(0, top - self.scroll_offset.y, self.size.width, height))
+
+    def _page_height(self) -> int:
+        return max(self.scrollable_content_region.height, 1)
+
+    def _page(self, direction: int) -> None:
+        if self._item_count():
+            top, _ = self._item_span(self.cursor)
+            target = max(top + direction * self._page_height(), 0)
+            found = self._item_at_line(target)
+            if found is None:
+                found = 0 if direction < 0 else self._item_count() - 1
+            self.move_cursor(found)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._page(-1)
+
+    def action_page_down(self) -> None:
+        self._page(+1)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+        # Whatever sits above the first item (a heading, the article's title) comes back too.
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self.move_cursor(self._item_count() - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._item_at_line(offset.y + self.scroll_offset.y)
+        if index is not None:
+            self.move_cursor(index)
+            self._clicked(index)
