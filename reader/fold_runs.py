@@ -99,6 +99,15 @@ def _percent(score: float) -> int:
     return math.floor(score)
 
 
+def describe_twin(fold: Fold, *, article_id: str, title_of: Callable[[str], str]) -> str:
+    """Where one folded paragraph's twin is, e.g. "same as ¶2 (100%)" or
+    'same as ¶5 of "Other title" (91%)' (1-based numbers)."""
+    where = f"¶{fold.same_as.paragraph + 1}"
+    if fold.same_as.article_id != article_id:
+        where = f"{where} of {_quoted_title(title_of(fold.same_as.article_id))}"
+    return f"same as {where} ({_percent(fold.score)}%)"
+
+
 def describe_run(run: FoldRun, *, article_id: str, title_of: Callable[[str], str]) -> str:
     """The one line shown in place of a folded run, e.g. "8 paragraphs repeated from ¶2-¶9
     (100%)" or '1 paragraph repeated from "Other title" ¶3 (93-95%)' (1-based numbers)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.fold_runs import FoldRun, describe_run, fold_runs
+from reader.fold_runs import FoldRun, describe_run, describe_twin, fold_runs
 from reader.model import Fold, FoldPlan, ParagraphRef
 
 TITLES = {"me": "This story", "other": "Other title", "third": "Third story"}
@@ -106,3 +106,15 @@ def test_run_exposes_twin_articles() -> None:
         ParagraphRef("other", 1),
         ParagraphRef("me", 2),
     )
+
+
+def test_describe_twin_names_the_paragraph_and_other_articles_by_title() -> None:
+    titles = {
+        "b": "Another [bold]story\x1b[0m with a title far longer than any list row could show"
+    }
+    here = Fold(4, ParagraphRef("a", 1), 99.7)
+    there = Fold(5, ParagraphRef("b", 2), 91.0)
+    assert describe_twin(here, article_id="a", title_of=titles.__getitem__) == "same as ¶2 (99%)"
+    note = describe_twin(there, article_id="a", title_of=titles.__getitem__)
+    assert note.startswith('same as ¶3 of "Another [bold]story') and note.endswith('…" (91%)')
+    assert "\x1b" not in note
