@@ -8,9 +8,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from reader.model import LoadResult
+
+if TYPE_CHECKING:
+    from tui.services import ReaderServices
 
 COMMANDS = ("folds", "entities", "show")
 
@@ -163,9 +166,7 @@ def _terminal_width(out: TextIO) -> int:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    from reader.samples import sample_paths
-
-    sources = list(args.sources) or list(sample_paths())
+    sources = list(args.sources)  # none: the app opens the bundled sample
     stdin_bytes = None
     if "-" in sources:
         stdin_bytes = sys.stdin.buffer.read()
@@ -183,7 +184,7 @@ def _open_app(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
-def _with_stdin(services: Any, data: bytes) -> Any:
+def _with_stdin(services: ReaderServices, data: bytes) -> ReaderServices:
     from dataclasses import replace
 
     from reader.load import load_sources
