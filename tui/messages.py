@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from reader.entity_index import EntityIndex
     from reader.model import Entities, FoldPlan, LoadResult
+    from reader.stories import Story
 
 
 @dataclass
@@ -23,6 +25,8 @@ class CorpusFolded(Message):
     """The whole corpus was folded: every article's folds, found in one pass."""
 
     plan: FoldPlan
+    stories: tuple[Story, ...] = ()
+    """Articles that share folded paragraphs, grouped."""
 
 
 @dataclass
@@ -31,3 +35,18 @@ class EntitiesFound(Message):
 
     article_id: str
     entities: Entities
+
+
+@dataclass
+class SearchDone(Message):
+    """Ranked results of one search: indices into the app's articles, best first."""
+
+    query: str
+    indices: list[int]
+
+
+@dataclass
+class EntityIndexBuilt(Message):
+    """Every article's people and places, merged across the corpus."""
+
+    index: EntityIndex

@@ -4,21 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reader.model import Article, Entities, FoldPlan, LoadResult
+
+if TYPE_CHECKING:
+    from reader.stories import Story
 
 Loader = Callable[[Sequence[str]], LoadResult]
 Folder = Callable[[Sequence[Article], float], FoldPlan]
 Extractor = Callable[[Article, frozenset[int]], Entities]
+StoryFinder = Callable[[Sequence[Article], FoldPlan], "tuple[Story, ...]"]
 
 
 @dataclass(frozen=True)
 class ReaderServices:
-    """What the app needs from ``reader``: load sources, fold a corpus, extract entities."""
+    """What the app needs from ``reader``: load sources, fold a corpus, extract entities,
+    group articles that share paragraphs into stories."""
 
     load: Loader
     fold: Folder
     extract: Extractor
+    stories: StoryFinder = lambda articles, plan: ()
 
 
 # Each service imports its module on first call: the app paints before rapidfuzz or the
@@ -43,6 +50,12 @@ def _extract(article: Article, folded: frozenset[int]) -> Entities:
     return extract(article, folded=folded)
 
 
+def _stories(articles: Sequence[Article], plan: FoldPlan) -> tuple[Story, ...]:
+    from reader.stories import build_stories
+
+    return build_stories(articles, plan)
+
+
 def default_services() -> ReaderServices:
     """The real library, imported lazily."""
-    return ReaderServices(load=_load, fold=_fold, extract=_extract)
+    return ReaderServices(load=_load, fold=_fold, extract=_extract, stories=_stories)

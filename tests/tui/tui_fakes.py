@@ -18,6 +18,7 @@ from reader.model import (
     Mention,
     ParagraphRef,
 )
+from reader.stories import Story
 from tui.services import ReaderServices
 
 
@@ -91,4 +92,31 @@ class FakeLibrary:
         return names_in(article, self.people, folded)
 
     def services(self) -> ReaderServices:
-        return ReaderServices(load=self.load, fold=self.fold, extract=self.extract)
+        return ReaderServices(
+            load=self.load, fold=self.fold, extract=self.extract, stories=stories_by_shared_folds
+        )
+
+
+def stories_by_shared_folds(articles: Sequence[Article], plan: FoldPlan) -> tuple[Story, ...]:
+    """Articles joined by any cross-article fold form a story, numbered in corpus order."""
+    group: dict[str, str] = {article.id: article.id for article in articles}
+
+    def root(article_id: str) -> str:
+        while group[article_id] != article_id:
+            article_id = group[article_id]
+        return article_id
+
+    shared: dict[str, int] = {}
+    for article_id, folds in plan.by_article.items():
+        for fold in folds:
+            if fold.same_as.article_id != article_id:
+                group[root(article_id)] = root(fold.same_as.article_id)
+                shared[article_id] = shared.get(article_id, 0) + 1
+    members: dict[str, list[str]] = {}
+    for article in articles:
+        members.setdefault(root(article.id), []).append(article.id)
+    stories = [ids for ids in members.values() if len(ids) > 1]
+    return tuple(
+        Story(number, tuple(ids), sum(shared.get(i, 0) for i in ids))
+        for number, ids in enumerate(stories, 1)
+    )

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.strip import Strip
 
 from reader.sanitize import safe_text
+from tui.list_model import ListView, StoryRow
+from tui.triage import Triage
 from tui.widgets.article_layout import article_meta
 from tui.widgets.cursor_view import CursorView
 from tui.widgets.text_style import NULL_STYLE, LineStyles, ellipsize, fitted_line
@@ -24,10 +26,12 @@ ROW_HEIGHT = 2
 """Each article takes two lines: its title, then its source and date."""
 
 FOLDED_MARK = "≈"
+UNREAD_MARK = "•"
+STAR_MARK = "★"
 
 
 class ArticleList(CursorView):
-    """Titles with source and date; a mark on articles that have folded paragraphs."""
+    """Titles with source and date; marks for unread, starred and folded; one row per story."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", key_display="↵", tooltip="Open the article"),
@@ -37,6 +41,9 @@ class ArticleList(CursorView):
         Binding("pagedown,space", "page_down", "Page down", show=False),
         Binding("home,g", "first", "First article", show=False),
         Binding("end,G", "last", "Last article", show=False),
+        Binding("escape", "app.clear_narrowing", "Show all", show=False),
+        Binding("right,l", "expand_story", "Expand story", show=False),
+        Binding("left,h", "collapse_story", "Collapse story", show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -45,6 +52,9 @@ class ArticleList(CursorView):
         "article-list--mark",
         "article-list--open",
         "article-list--empty",
+        "article-list--read",
+        "article-list--star",
+        "article-list--story",
     }
 
     class Selected(Message):
@@ -54,41 +64,109 @@ class ArticleList(CursorView):
             super().__init__()
             self.article_list = article_list
             self.index = index
+            """Index of the article in the app's entries (not the row)."""
             self.article = article
 
         @property
         def control(self) -> ArticleList:
             return self.article_list
 
+    class StoryToggled(Message):
+        """The reader expanded or collapsed a story cluster."""
+
+        def __init__(self, story: int, expand: bool) -> None:
+            super().__init__()
+            self.story = story
+            self.expand = expand
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._articles: Sequence[Article] = ()
+        self._rows: Sequence[int] = ()
+        self._stories: dict[int, StoryRow] | None = None
+        self._triage = Triage()
         self._folded: Collection[str] = frozenset()
         self._placeholder = ""
         self.open_index: int | None = None
-        """Index of the article shown in the article pane, marked in the list."""
+        """Entry index of the article shown in the article pane, marked in the list."""
         self._line_styles = LineStyles(self)
 
     @property
     def articles(self) -> Sequence[Article]:
+        """Every entry the rows index into, shown or not."""
         return self._articles
 
     @property
-    def highlighted(self) -> Article | None:
-        return self._articles[self.cursor] if self._articles else None
+    def rows(self) -> Sequence[int]:
+        """Entry indices of the rows on show, top to bottom."""
+        return self._rows
 
-    def set_articles(self, articles: Sequence[Article], placeholder: str = "No articles") -> None:
-        """Show ``articles``; nothing is copied, so a huge corpus costs nothing here."""
+    @property
+    def shown(self) -> list[Article]:
+        """The articles on show, top to bottom."""
+        return [self._articles[index] for index in self._rows]
+
+    @property
+    def highlighted_index(self) -> int | None:
+        """Entry index of the row under the cursor."""
+        return self._rows[self.cursor] if self._rows else None
+
+    @property
+    def highlighted(self) -> Article | None:
+        index = self.highlighted_index
+        return None if index is None else self._articles[index]
+
+    def story_row(self, index: int) -> StoryRow | None:
+        return self._stories.get(index) if self._stories else None
+
+    def set_articles(
+        self,
+        articles: Sequence[Article],
+        view: ListView | None = None,
+        triage: Triage | None = None,
+        *,
+        placeholder: str = "No articles",
+        keep_cursor: bool = False,
+    ) -> None:
+        """Show the rows of ``view`` (every article when None); nothing is copied."""
+        current = self.highlighted_index if keep_cursor else None
         self._articles = articles
+        self._rows = view.rows if view is not None else range(len(articles))
+        self._stories = dict(view.stories) if view is not None and view.stories else None
+        if triage is not None:
+            self._triage = triage
         self._placeholder = placeholder
-        self.cursor = 0
-        self.open_index = None
-        self.virtual_size = Size(self.size.width, max(len(articles), 1) * ROW_HEIGHT)
-        self.scroll_home(animate=False, immediate=True)
+        self.virtual_size = Size(self.size.width, max(len(self._rows), 1) * ROW_HEIGHT)
+        if not keep_cursor:
+            self.cursor = 0
+            self.open_index = None
+            self.scroll_home(animate=False, immediate=True)
+        else:
+            self.cursor = self._row_near(current)
+            self.move_cursor(self.cursor)
         self.refresh()
+
+    def _row_near(self, index: int | None) -> int:
+        """The row of entry ``index``, else the row that took its place."""
+        if index is None or not self._rows:
+            return 0
+        try:
+            return self._rows.index(index)
+        except ValueError:
+            return min(self.cursor, len(self._rows) - 1)
+
+    def row_of(self, index: int) -> int | None:
+        try:
+            return self._rows.index(index)
+        except ValueError:
+            return None
 
     def show_placeholder(self, text: str) -> None:
         self.set_articles((), placeholder=text)
+
+    def refresh_rows(self) -> None:
+        """Flags changed: redraw what is on screen (rows stay where they are)."""
+        self.refresh()
 
     def set_folded(self, article_ids: Collection[str]) -> None:
         """Mark the articles that have folded paragraphs."""
@@ -96,26 +174,39 @@ class ArticleList(CursorView):
         self.refresh()
 
     def mark_open(self, index: int) -> None:
-        previous, self.open_index = self.open_index, index
-        if previous is not None:
-            self._refresh_item(previous)
-        self._refresh_item(index)
+        """Mark entry ``index`` as the one in the article pane."""
+        self.open_index = index
+        # Only the rows on screen are drawn, so a full refresh costs a screenful of lines.
+        self.refresh()
 
     # -- actions --------------------------------------------------------------------------
 
     def action_select(self) -> None:
-        if self._articles:
-            self.post_message(self.Selected(self, self.cursor, self._articles[self.cursor]))
+        index = self.highlighted_index
+        if index is not None:
+            self.post_message(self.Selected(self, index, self._articles[index]))
+
+    def action_expand_story(self) -> None:
+        self._toggle_story(expand=True)
+
+    def action_collapse_story(self) -> None:
+        self._toggle_story(expand=False)
+
+    def _toggle_story(self, *, expand: bool) -> None:
+        index = self.highlighted_index
+        story = self.story_row(index) if index is not None else None
+        if story is not None and story.expanded != expand:
+            self.post_message(self.StoryToggled(story.story, expand))
 
     def _item_count(self) -> int:
-        return len(self._articles)
+        return len(self._rows)
 
     def _item_span(self, index: int) -> tuple[int, int]:
         return index * ROW_HEIGHT, ROW_HEIGHT
 
     def _item_at_line(self, line: int) -> int | None:
         row = line // ROW_HEIGHT
-        return row if 0 <= row < len(self._articles) else None
+        return row if 0 <= row < len(self._rows) else None
 
     def _clicked(self, index: int) -> None:
         self.action_select()
@@ -133,28 +224,53 @@ class ArticleList(CursorView):
         width = self.size.width
         styles = self._line_styles
         row, part = divmod(line, ROW_HEIGHT)
-        if not self._articles:
+        if not self._rows:
             if line != 0:
                 return styles.blank(width)
             return fitted_line(self._placeholder_line(), styles.base, width, scroll_x)
-        if row >= len(self._articles):
+        if row >= len(self._rows):
             return styles.blank(width)
         base = styles.full("article-list--cursor") if row == self.cursor else styles.base
-        segments = self._row_line(self._articles[row], row, part)
+        segments = self._row_line(self._rows[row], part)
         return fitted_line(segments, base, width, scroll_x)
 
     def _placeholder_line(self) -> list[Segment]:
         text = ellipsize(safe_text(self._placeholder), self.scrollable_content_region.width)
         return [Segment(text, self._line_styles.text("article-list--empty"))]
 
-    def _row_line(self, article: Article, row: int, part: int) -> list[Segment]:
+    def _row_line(self, index: int, part: int) -> list[Segment]:
+        article = self._articles[index]
         styles = self._line_styles
-        room = max(self.scrollable_content_region.width - 2, 1)
+        story = self.story_row(index)
+        indent = "  " if story is not None and not story.lead else ""
+        room = max(self.scrollable_content_region.width - 4 - len(indent), 1)
         if part == 0:
-            mark = FOLDED_MARK if article.id in self._folded else " "
-            head = Segment(f"{mark} ", styles.text("article-list--mark"))
-            style = styles.text("article-list--open") if row == self.open_index else NULL_STYLE
+            triage = self._triage
+            read = article.id in triage.read
+            unread = Segment(" " if read else UNREAD_MARK, styles.text("article-list--mark"))
+            star = article.id in triage.starred
+            star_mark = Segment(STAR_MARK if star else " ", styles.text("article-list--star"))
+            fold = FOLDED_MARK if article.id in self._folded else " "
+            fold_mark = Segment(fold, styles.text("article-list--mark"))
+            if index == self.open_index:
+                style = styles.text("article-list--open")
+            else:
+                style = styles.text("article-list--read") if read else NULL_STYLE
             title = ellipsize(safe_text(article.title) or "(untitled)", room)
-            return [head, Segment(title, style)]
-        meta = ellipsize(safe_text(article_meta(article)), room)
-        return [Segment("  "), Segment(meta, styles.text("article-list--meta"))]
+            return [unread, star_mark, fold_mark, Segment(" " + indent), Segment(title, style)]
+        meta = safe_text(article_meta(article))
+        segments = [Segment("    " + indent)]
+        if story is not None and story.lead:
+            outlets = len(story.outlets) or story.members
+            arrow = "▾" if story.expanded else "▸"
+            noun = "outlets" if story.outlets else "articles"
+            tag = f"{arrow} {outlets} {noun}"
+            meta = ellipsize(meta, max(room - len(tag) - 3, 1))
+            segments += [
+                Segment(meta, styles.text("article-list--meta")),
+                Segment(" · " if meta else ""),
+                Segment(tag, styles.text("article-list--story")),
+            ]
+            return segments
+        segments.append(Segment(ellipsize(meta, room), styles.text("article-list--meta")))
+        return segments

@@ -67,6 +67,8 @@ class ArticleView(CursorView):
         self._runs: tuple[RunDisplay, ...] = ()
         self._expanded: set[int] = set()
         self._mentions: dict[int, list[tuple[int, int]]] = {}
+        self._mention_at = -1
+        """Which highlighted mention ``n``/``N`` last jumped to."""
         self._blocks: list[Block] = []
         self._block_tops: list[int] = []
         self._header: list[Line] | None = None
@@ -150,9 +152,32 @@ class ArticleView(CursorView):
         # Prefer a mention the reader can see; one hidden in a collapsed fold only as a last resort.
         visible = [p for p in self._mentions if self._run_of(p) in (None, *self._expanded)]
         first = min(visible or self._mentions, default=None)
+        self._mention_at = -1
         if first is not None:
             self.move_cursor(self._block_of_paragraph(first))
+            self._mention_at = next(
+                i for i, (p, _) in enumerate(self._mention_stops()) if p == first
+            )
         self.refresh()
+
+    def _mention_stops(self) -> list[tuple[int, int]]:
+        """Highlighted mentions as ``(paragraph, start)`` in reading order; those hidden in a
+        collapsed fold only when nothing else is highlighted."""
+        stops = sorted((p, start) for p, spans in self._mentions.items() for start, _ in spans)
+        shown = (None, *self._expanded)
+        visible = [stop for stop in stops if self._run_of(stop[0]) in shown]
+        return visible or stops
+
+    def jump_to_mention(self, direction: int) -> tuple[int, int] | None:
+        """Move to the next (``direction`` 1) or previous (-1) highlighted mention, wrapping;
+        returns its 1-based position and how many there are, or None when none is highlighted."""
+        stops = self._mention_stops()
+        if not stops:
+            return None
+        self._mention_at = (self._mention_at + direction) % len(stops)
+        paragraph, _ = stops[self._mention_at]
+        self.move_cursor(self._block_of_paragraph(paragraph))
+        return self._mention_at + 1, len(stops)
 
     def toggle_run(self, run_index: int) -> None:
         """Expand a collapsed run or collapse an expanded one; the cursor lands on its line."""

@@ -16,6 +16,7 @@ from tui.widgets.cursor_view import CursorView
 from tui.widgets.text_style import LineStyles, ellipsize, fitted_line
 
 if TYPE_CHECKING:
+    from reader.entity_index import EntityIndex
     from reader.model import Entities, Entity
 
 
@@ -28,6 +29,8 @@ class PanelLine(NamedTuple):
     kind: str
     text: str = ""
     entity: Entity | None = None
+    extra: str = ""
+    """Shown before the count: how many articles name it, in the library view."""
 
 
 class EntityPanel(CursorView):
@@ -35,6 +38,8 @@ class EntityPanel(CursorView):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Show mentions", key_display="↵"),
+        Binding("p", "pivot", "Articles naming", tooltip="List every article naming it"),
+        Binding("e", "toggle_scope", "All articles", tooltip="This article or every article"),
         Binding("escape", "app.focus_list", "List", tooltip="Back to the article list"),
         Binding("up,k", "cursor_up", "Previous entity", show=False),
         Binding("down,j", "cursor_down", "Next entity", show=False),
@@ -48,6 +53,13 @@ class EntityPanel(CursorView):
         "entity-panel--note",
         "entity-panel--cursor",
     }
+
+    class Pivot(Message):
+        """The reader wants the list narrowed to articles naming an entity."""
+
+        def __init__(self, entity: Entity) -> None:
+            super().__init__()
+            self.entity = entity
 
     class Selected(Message):
         """The reader chose an entity: its mentions should be shown."""
@@ -66,6 +78,9 @@ class EntityPanel(CursorView):
         self._lines: list[PanelLine] = []
         self._entity_lines: list[int] = []
         self.entities: Entities | None = None
+        self.library_view = False
+        """Listing every loaded article's people and places rather than the open article's."""
+        self._article_entities: Entities | None = None
         self._line_styles = LineStyles(self)
 
     @property
@@ -76,11 +91,17 @@ class EntityPanel(CursorView):
 
     def show_note(self, text: str) -> None:
         """Say why there is nothing to list yet (loading, folding, extracting)."""
+        if self.library_view:
+            return
         self.entities = None
         self._set_lines([PanelLine("note", text)])
 
     def set_entities(self, entities: Entities) -> None:
+        self._article_entities = entities
+        if self.library_view:
+            return
         self.entities = entities
+        self.border_title = "People & places"
         lines: list[PanelLine] = []
         for heading, group in (("People", entities.people), ("Places", entities.places)):
             if lines:
@@ -90,6 +111,33 @@ class EntityPanel(CursorView):
             if not group:
                 lines.append(PanelLine("note", "  none found"))
         self._set_lines(lines)
+
+    def show_totals(self, index: EntityIndex, limit: int = 200) -> None:
+        """Every loaded article's most mentioned people and places, with article counts."""
+        from reader.model import Entity
+
+        self.library_view = True
+        self.entities = None
+        self.border_title = "All articles"
+        lines: list[PanelLine] = []
+        for heading, kind in (("People", "person"), ("Places", "place")):
+            totals = index.top(kind, limit)  # type: ignore[arg-type]
+            if lines:
+                lines.append(PanelLine("gap"))
+            lines.append(PanelLine("heading", f"{heading} (top {len(totals)})"))
+            for total in totals:
+                entity = Entity(total.name, total.kind, total.mentions, ())
+                lines.append(PanelLine("entity", total.name, entity, f"in {total.articles}"))
+            if not totals:
+                lines.append(PanelLine("note", "  none found"))
+        self._set_lines(lines)
+
+    def show_article_scope(self) -> None:
+        self.library_view = False
+        if self._article_entities is not None:
+            self.set_entities(self._article_entities)
+        else:
+            self.show_note("Finding people and places…")
 
     def _set_lines(self, lines: list[PanelLine]) -> None:
         self._lines = lines
@@ -105,6 +153,20 @@ class EntityPanel(CursorView):
         entity = self.highlighted
         if entity is not None:
             self.post_message(self.Selected(self, entity))
+
+    def action_pivot(self) -> None:
+        entity = self.highlighted
+        if entity is not None:
+            self.post_message(self.Pivot(entity))
+
+    def action_toggle_scope(self) -> None:
+        if self.library_view:
+            self.show_article_scope()
+        else:
+            self.post_message(self.ScopeWanted())
+
+    class ScopeWanted(Message):
+        """The reader asked for every article's people and places."""
 
     def _item_count(self) -> int:
         return len(self._entity_lines)
@@ -146,7 +208,7 @@ class EntityPanel(CursorView):
         if line.kind != "entity" or line.entity is None:
             kind = "entity-panel--heading" if line.kind == "heading" else "entity-panel--note"
             return [Segment(ellipsize(safe_text(line.text), width), styles.text(kind))]
-        count = f" {line.entity.count}"
+        count = f" {line.entity.count}" + (f" {line.extra}" if line.extra else "")
         room = max(width - len(count), 1)
         name = "  " + safe_text(line.text)
         # Pad the name so the counts line up in a column.
