@@ -53,6 +53,9 @@ def build_places(geo: Path) -> dict[str, tuple[str, str, int]]:
         _add(table, c["name"], c["name"], "city", pop)
         if pop >= ALTERNATE_NAME_MIN_POPULATION:
             for alt in c.get("alternatenames", []):
+                # All-capitals alternates are airport and other codes ("CAN", "LOS").
+                if alt.replace(".", "").replace(" ", "").isupper():
+                    continue
                 if alt.isascii() and " " not in alt.strip() or alt.istitle():
                     _add(table, alt, c["name"], "city", pop)
     return table

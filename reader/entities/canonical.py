@@ -40,11 +40,17 @@ def _person_names(lex: Lexicon, people: list[Candidate]) -> list[str]:
     for c, words in zip(people, fulls, strict=True):
         if c.title in lex.royal_titles:
             royal_of.setdefault(words, c.title)
+    # Only names sharing the last word can be the same person.
+    by_surname: dict[str, list[int]] = {}
+    for position, words in enumerate(fulls):
+        if words:
+            by_surname.setdefault(words[-1], []).append(position)
     names: list[str] = []
     for position, words in enumerate(fulls):
         best_key: tuple[int, bool, int] | None = None
         best = words
-        for other_position, full in enumerate(fulls):
+        for other_position in by_surname.get(words[-1], []) if words else []:
+            full = fulls[other_position]
             if not _is_part_of(words, full):
                 continue
             # Longest name wins; among equals the nearest one before this mention.

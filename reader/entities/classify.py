@@ -6,79 +6,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from reader.entities.cues import DIRECTIONS, GEOGRAPHIC_HEADS, REPORTING_VERBS
 from reader.entities.lexicon import Lexicon, Place
-from reader.entities.spans import CONNECTORS, Run, Token
+from reader.entities.spans import CONNECTORS, Run, Token, position_of
+from reader.entities.sports import team_context
 
-Verdict = Literal["person", "place", "unknown"]
+Verdict = Literal["person", "place", "team", "unknown"]
 
-# Verbs of saying next to a name mark a person ("Netanyahu said", "said Netanyahu").
-REPORTING_VERBS = frozenset(
-    {
-        "said",
-        "says",
-        "told",
-        "added",
-        "asked",
-        "wrote",
-        "explained",
-        "insisted",
-        "noted",
-        "argued",
-        "stressed",
-        "warned",
-        "declared",
-        "replied",
-        "announced",
-        "admitted",
-        "urged",
-        "denied",
-        "claimed",
-        "recalled",
-        "quoted",
-        "commented",
-        "agreed",
-        "acknowledged",
-    }
-)
-# Verbs and words of match results: a town next to them is a team.
-RESULT_VERBS = frozenset(
-    {
-        "beat",
-        "beats",
-        "drew",
-        "defeated",
-        "v",
-        "vs",
-        "vs.",
-        "thrashed",
-        "routed",
-        "edged",
-        "overcame",
-        "lost",
-        "draw",
-        "held",
-    }
-)
-DIRECTIONS = frozenset(
-    {
-        "North",
-        "South",
-        "East",
-        "West",
-        "Northern",
-        "Southern",
-        "Eastern",
-        "Western",
-        "Central",
-        "Upper",
-        "Lower",
-        "Greater",
-        "Northeast",
-        "Northwest",
-        "Southeast",
-        "Southwest",
-    }
-)
+# "OpenAI", "YouTube": a capital after a lower-case letter marks a brand, except in
+# surnames such as "McCann", "MacArthur", "DeSantis" or "DiCaprio".
+_BRAND = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+[A-Z]")
 _AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*,")
 _LOWERCASE_SUFFIX = re.compile(r"^(.+?)-[a-z]")
 _PREFIXES = frozenset({"ex", "pro", "anti", "non", "post", "pre", "neo", "pan", "former"})
@@ -101,6 +38,8 @@ class Candidate:
     """The person title written before it ("King", "Secretary of State"), if any."""
     place_name: str = ""
     """Canonical gazetteer name when the core is (or could be) a place."""
+    shouted: bool = False
+    """Read from all-capitals text, where the case of every word was guessed."""
 
 
 def shouting(paragraph: str) -> bool:
@@ -115,19 +54,24 @@ def join_tokens(paragraph: str, tokens: tuple[Token, ...] | list[Token]) -> str:
 
 
 def _longest(
-    paragraph: str, tokens: tuple[Token, ...], i: int, limit: int, table: frozenset[str]
+    lex: Lexicon,
+    paragraph: str,
+    tokens: tuple[Token, ...],
+    i: int,
+    limit: int,
+    table: frozenset[str] | dict[str, str],
 ) -> int:
-    for n in range(min(limit, len(tokens) - i), 0, -1):
-        if join_tokens(paragraph, tokens[i : i + n]) in table:
+    """Most words from ``tokens[i]`` on that spell an entry of ``table`` (0 when none)."""
+    start = tokens[i].start
+    longest = min(limit, len(tokens) - i) if tokens[i].text in lex.phrase_starts else 1
+    for n in range(longest, 0, -1):
+        if paragraph[start : tokens[i + n - 1].end] in table:
             return n
     return 0
 
 
 def _longest_place(lex: Lexicon, paragraph: str, tokens: tuple[Token, ...], i: int) -> int:
-    for n in range(min(lex.max_place_words, len(tokens) - i), 0, -1):
-        if lex.place(join_tokens(paragraph, tokens[i : i + n])) is not None:
-            return n
-    return 0
+    return _longest(lex, paragraph, tokens, i, lex.max_place_words, lex.place_rows)
 
 
 def _skippable(lex: Lexicon, token: Token, previous: Token | None) -> bool:
@@ -149,7 +93,13 @@ def _skippable(lex: Lexicon, token: Token, previous: Token | None) -> bool:
 
 
 def segment_run(
-    lex: Lexicon, paragraph_index: int, paragraph: str, run: Run, tokens: list[Token]
+    lex: Lexicon,
+    paragraph_index: int,
+    paragraph: str,
+    run: Run,
+    tokens: list[Token],
+    *,
+    sports: bool = False,
 ) -> list[Candidate]:
     """Candidates in one capitalised run: leading places, then the core after any title."""
     out: list[Candidate] = []
@@ -161,7 +111,7 @@ def segment_run(
     split = _last_title_start(lex, paragraph, toks)
     if split:
         # "Hong Kong Financial Secretary Donald Tsang": before the title only places count.
-        out.extend(_places_only(lex, paragraph_index, paragraph, toks[:split], tokens))
+        out.extend(_places_only(lex, paragraph_index, paragraph, toks[:split], tokens, sports))
         toks = toks[split:]
     i = 0
     title = ""
@@ -171,7 +121,7 @@ def segment_run(
         n_place = _longest_place(lex, paragraph, toks, i)
         if n_place and (i + n_place == len(toks) or toks[i + n_place - 1].possessive):
             break
-        n_title = _longest(paragraph, toks, i, lex.max_title_words, lex.titles)
+        n_title = _longest(lex, paragraph, toks, i, lex.max_title_words, lex.titles)
         if n_title and not (title and i + n_title == len(toks)):
             # "Prime Minister" alone is no one; a title run ends at the next name.
             title = join_tokens(paragraph, toks[i : i + n_title])
@@ -183,6 +133,11 @@ def segment_run(
             i += n_place
             continue
         if _skippable(lex, toks[i], previous) or toks[i].text in CONNECTORS:
+            if len(toks) == 1 and toks[i].sentence_start and toks[i].text not in lex.stopwords:
+                # "Swift, 34, said": an ordinary word opening a sentence may still be the
+                # surname of someone the article names in full; propagation decides.
+                t = toks[i]
+                out.append(Candidate(paragraph_index, t.start, t.end, (t.text,), "unknown", False))
             title = "" if toks[i].text not in CONNECTORS else title
             # After an organisation-like word ("Dow Jones") the rest needs firm evidence.
             doubtful = doubtful or _organisation_like(lex, toks[i].text)
@@ -198,10 +153,18 @@ def segment_run(
     for k, tok in enumerate(core):
         if tok.text == "of" and k > 0 and lex.place(join_tokens(paragraph, core)) is None:
             head, tail = core[:k], core[k + 1 :]
-            out.extend(_judge(lex, paragraph_index, paragraph, head, title, tokens, doubtful))
-            out.extend(segment_run(lex, paragraph_index, paragraph, Run(tuple(tail)), tokens))
+            if head[-1].text in lex.org_words:
+                return out  # "Bank of England", "University of Chicago": an organisation
+            out.extend(
+                _judge(lex, paragraph_index, paragraph, head, title, tokens, doubtful, sports)
+            )
+            out.extend(
+                segment_run(
+                    lex, paragraph_index, paragraph, Run(tuple(tail)), tokens, sports=sports
+                )
+            )
             return out
-    out.extend(_judge(lex, paragraph_index, paragraph, core, title, tokens, doubtful))
+    out.extend(_judge(lex, paragraph_index, paragraph, core, title, tokens, doubtful, sports))
     return out
 
 
@@ -219,7 +182,7 @@ def _last_title_start(lex: Lexicon, paragraph: str, toks: tuple[Token, ...]) -> 
     for j in range(len(toks) - 2, 0, -1):
         if toks[j - 1].text in CONNECTORS or toks[j - 1].possessive:
             continue
-        n = _longest(paragraph, toks, j, lex.max_title_words, lex.titles)
+        n = _longest(lex, paragraph, toks, j, lex.max_title_words, lex.titles)
         if n and j + n < len(toks) and toks[j + n].text not in CONNECTORS:
             return j
     return 0
@@ -231,17 +194,18 @@ def _places_only(
     paragraph: str,
     toks: tuple[Token, ...],
     tokens: list[Token],
+    sports: bool,
 ) -> list[Candidate]:
     n = _longest_place(lex, paragraph, toks, 0)
     if n:
         return [_place_candidate(lex, paragraph_index, paragraph, toks[:n])]
-    found = segment_run(lex, paragraph_index, paragraph, Run(toks), tokens)
+    found = segment_run(lex, paragraph_index, paragraph, Run(toks), tokens, sports=sports)
     return [c for c in found if c.verdict == "place"]
 
 
 def _opens_title(lex: Lexicon, paragraph: str, toks: tuple[Token, ...], i: int) -> bool:
     """A place written before a title ("U.S. Secretary") or an acronym used as an adjective."""
-    if _longest(paragraph, toks, i, lex.max_title_words, lex.titles) > 0:
+    if _longest(lex, paragraph, toks, i, lex.max_title_words, lex.titles) > 0:
         return True
     return i == 1 and toks[0].text.replace(".", "").isupper() and len(toks[0].text) > 1
 
@@ -270,6 +234,7 @@ def _judge(
     title: str,
     tokens: list[Token],
     doubtful: bool = False,
+    sports: bool = False,
 ) -> list[Candidate]:
     words = tuple(t.text for t in core)
     if any(w in lex.org_words for w in words) and lex.place(join_tokens(paragraph, core)) is None:
@@ -297,8 +262,13 @@ def _judge(
 
     if title:
         return make("person", True)
-    if place is not None and team_context(lex, place, paragraph, core, tokens):
+    if len(words) == 1 and (words[0] in lex.demonyms or _BRAND.match(words[0])):
         return []
+    if len(words) >= 2 and words[-1] in GEOGRAPHIC_HEADS:
+        return make("place", True, place_name or surface)
+    if place is not None and team_context(lex, place, paragraph, core, tokens, sports=sports):
+        # Kept as a team so that "Washington" after "MaliVai Washington" can still be him.
+        return make("team", False)
     if place is not None and place.strong and not _common_city(lex, place, surface):
         return make("place", True)
     names = [w for w in words if w not in CONNECTORS and not _initial(w)]
@@ -325,10 +295,16 @@ def _judge(
     if len(names) >= 2 and not any(_ordinary(lex, w) for w in names):
         # Two or more unknown capitalised words in running text are most often a name.
         return make("person", False)
+    if _after_locative(paragraph, core, tokens) and not any(_ordinary(lex, w) for w in names):
+        # "talks in Rafah", "rebels near Amhara": an unknown name where a place goes.
+        return make("place", False, surface)
     return make("unknown", False)
 
 
 def _ordinary(lex: Lexicon, word: str) -> bool:
+    if "-" in word:
+        # "April-July", "Anglo-French": a compound of ordinary words.
+        return all(_ordinary(lex, part) for part in word.split("-") if part)
     return (
         word.lower() in lex.common_words
         or word in lex.non_entity_words
@@ -343,19 +319,17 @@ def _common_city(lex: Lexicon, place: Place, surface: str) -> bool:
     return place.place_class == "city" and surface.lower() in lex.common_words
 
 
-def team_context(
-    lex: Lexicon, place: Place, paragraph: str, core: list[Token], tokens: list[Token]
-) -> bool:
-    """A town next to a score or a result verb is a sports club ("Surrey 429-7", "Essex beat")."""
-    if place.place_class in ("country", "region") or place.canonical in lex.countries:
+_LOCATIVE_PREPOSITIONS = frozenset({"in", "near", "outside"})
+
+
+def _after_locative(paragraph: str, core: list[Token], tokens: list[Token]) -> bool:
+    first = position_of(tokens, core[0])
+    if first == 0:
         return False
-    first = next(i for i, t in enumerate(tokens) if t.start == core[0].start)
-    last = first + len(core) - 1
-    before = tokens[first - 1].text if first > 0 else ""
-    after = tokens[last + 1].text if last + 1 < len(tokens) else ""
-    if after[:1].isdigit() and paragraph[core[-1].end : tokens[last + 1].start].isspace():
-        return True
-    return after in RESULT_VERBS or before in RESULT_VERBS
+    previous = tokens[first - 1]
+    return (
+        previous.text in _LOCATIVE_PREPOSITIONS and paragraph[previous.end : core[0].start] == " "
+    )
 
 
 def _initial(word: str) -> bool:
@@ -365,7 +339,7 @@ def _initial(word: str) -> bool:
 def _reported(paragraph: str, core: list[Token], tokens: list[Token]) -> bool:
     """A verb of saying right before or after, or an age in commas ("X, 45,")."""
     # Runs are contiguous slices of ``tokens``, so the core's neighbours are found by position.
-    first = next(i for i, t in enumerate(tokens) if t.start == core[0].start)
+    first = position_of(tokens, core[0])
     index = first + len(core) - 1
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     preceding = tokens[first - 1] if first > 0 else None

@@ -47,6 +47,9 @@ class Lexicon:
     """Canonical names of countries, which stay places even in sports results."""
     max_title_words: int
     max_place_words: int
+    phrase_starts: frozenset[str]
+    """First words of every place and title longer than one word: longer matches are only
+    tried from these, which keeps the per-word lookups cheap."""
 
     def place(self, surface: str) -> Place | None:
         """The gazetteer entry for exactly this surface form, if any."""
@@ -106,4 +109,7 @@ def load_lexicon() -> Lexicon:
         ),
         max_title_words=max(len(t.split()) for t in titles),
         max_place_words=MAX_PLACE_WORDS,
+        phrase_starts=frozenset(
+            name.split(" ", 1)[0] for name in (*places, *titles) if " " in name
+        ),
     )

@@ -10,10 +10,11 @@ from reader.entities.classify import (
     join_tokens,
     segment_run,
     shouting,
-    team_context,
 )
 from reader.entities.lexicon import Lexicon
+from reader.entities.recase import recase
 from reader.entities.spans import CONNECTORS, Token, capitalised_runs, tokenize
+from reader.entities.sports import sports_story
 
 # "AMMAN, Jordan -", "LONDON 1996-08-30", "WASHINGTON (Reuters) -": a place opens the story.
 _DATELINE_TAIL = re.compile(r"^(?:,\s|\s+\d{4}-\d\d-\d\d|\s+\(|\s+[-–—])")
@@ -22,7 +23,8 @@ _DATELINE_TAIL = re.compile(r"^(?:,\s|\s+\d{4}-\d\d-\d\d|\s+\(|\s+[-–—])")
 def find_candidates(lex: Lexicon, paragraphs: tuple[str, ...]) -> list[Candidate]:
     """Every person and place mention of an article, in text order."""
     found: list[Candidate] = []
-    loud: list[tuple[int, str, list[Token]]] = []
+    loud: list[tuple[int, str, Candidate | None]] = []
+    sports = sports_story(paragraphs)
     for index, paragraph in enumerate(paragraphs):
         tokens = tokenize(paragraph)
         dateline = _dateline(lex, index, paragraph, tokens)
@@ -30,29 +32,67 @@ def find_candidates(lex: Lexicon, paragraphs: tuple[str, ...]) -> list[Candidate
             found.append(dateline)
             tokens = [t for t in tokens if t.start >= dateline.end]
         if shouting(paragraph):
-            loud.append((index, paragraph, tokens))
+            loud.append((index, paragraph, dateline))
             continue
         for run in capitalised_runs(paragraph, tokens):
-            found.extend(segment_run(lex, index, paragraph, run, tokens))
+            found.extend(segment_run(lex, index, paragraph, run, tokens, sports=sports))
+    # Headlines are read last, with the name words the rest of the story spells out.
+    known = {w for c in found if c.verdict != "team" for w in c.words}
+    for index, paragraph, dateline in loud:
+        found.extend(_read_loud(lex, index, paragraph, dateline, sports, known))
     found = _propagate(found)
-    for index, paragraph, tokens in loud:
-        found.extend(_match_loud(lex, index, paragraph, tokens, found))
     found.sort(key=lambda c: (c.paragraph, c.start))
-    return [c for c in found if c.verdict != "unknown"]
+    return [c for c in found if c.verdict in ("person", "place")]
+
+
+def _read_loud(
+    lex: Lexicon,
+    index: int,
+    paragraph: str,
+    dateline: Candidate | None,
+    sports: bool,
+    known: set[str],
+) -> list[Candidate]:
+    """An all-capitals paragraph, read in its guessed ordinary case.
+
+    Case guesses are shaky, so only firm evidence stands on its own; the rest waits for the
+    article to confirm it (a surname seen in full elsewhere, a place named elsewhere).
+    """
+    text = recase(lex, paragraph, known)
+    tokens = tokenize(text)
+    if dateline is not None:
+        tokens = [t for t in tokens if t.start >= dateline.end]
+    out: list[Candidate] = []
+    for run in capitalised_runs(text, tokens):
+        for c in segment_run(lex, index, text, run, tokens, sports=sports):
+            weak = not c.strong and c.verdict in ("person", "place")
+            out.append(replace(c, verdict="unknown" if weak else c.verdict, shouted=True))
+    return out
 
 
 def _dateline(lex: Lexicon, index: int, paragraph: str, tokens: list[Token]) -> Candidate | None:
-    upper = []
+    upper: list[Token] = []
     for token in tokens:
-        if not token.text.replace(".", "").isupper():
+        # "JERUSALEM (AP) —": the agency in brackets is not part of the place.
+        gap = paragraph[upper[-1].end : token.start] if upper else ""
+        if not token.text.replace(".", "").isupper() or gap.strip(" ."):
             break
         upper.append(token)
-    if not upper or not _DATELINE_TAIL.match(paragraph[upper[-1].end :]):
+    if not upper:
+        return None
+    tail = _DATELINE_TAIL.match(paragraph[upper[-1].end :])
+    # "CRICKET - ENGLAND WIN": a dash inside an all-capitals headline is no dateline.
+    if tail is None or (tail.group().strip() in "-–—" and shouting(paragraph)):
         return None
     surface = join_tokens(paragraph, upper)
     if not all(c.isalpha() or c in " .'-" for c in surface) or len(surface) < 3:
         return None
-    place = lex.place(surface.title()) or lex.place(surface)
+    place = lex.place(surface.title()) or lex.place(_title(surface)) or lex.place(surface)
+    if place is None and (
+        shouting(paragraph) or any(_title(t.text) in lex.non_entity_words for t in upper)
+    ):
+        # "FRIDAY, AUGUST 30 SCHEDULE": an unknown name needs a story after it.
+        return None
     name = place.canonical if place else surface.title()
     words = tuple(t.text for t in upper)
     return Candidate(index, upper[0].start, upper[-1].end, words, "place", True, place_name=name)
@@ -63,7 +103,13 @@ def _propagate(found: list[Candidate]) -> list[Candidate]:
     person_words: set[str] = set()
     person_surnames: set[str] = set()
     place_names: dict[str, str] = {}
+    # Any person named in ordinary text, in full or by one of their names.
+    loose_people: set[str] = set()
     for c in found:
+        if c.verdict == "person" and not c.shouted:
+            names = [w for w in c.words if w not in CONNECTORS]
+            loose_people.add(" ".join(names))
+            loose_people.update(w for w in names if len(w) > 2)
         if c.verdict == "person" and c.strong:
             names = [w for w in c.words if w not in CONNECTORS]
             person_words.update(names)
@@ -74,7 +120,7 @@ def _propagate(found: list[Candidate]) -> list[Candidate]:
     out: list[Candidate] = []
     for c in found:
         key = " ".join(c.words)
-        if c.verdict == "place" and len(c.words) == 1 and key in person_surnames:
+        if c.verdict in ("place", "team") and len(c.words) == 1 and key in person_surnames:
             # "Jordan" after "Michael Jordan" is the person again.
             c = replace(c, verdict="person", place_name="")
         elif not c.strong and c.verdict != "place" and len(c.words) == 1 and key in person_words:
@@ -83,57 +129,9 @@ def _propagate(found: list[Candidate]) -> list[Candidate]:
             c = replace(c, verdict="place", place_name=place_names[key])
         elif c.verdict == "unknown" and c.words[-1] in person_surnames:
             c = replace(c, verdict="person")
+        elif c.verdict == "unknown" and c.shouted and key in loose_people:
+            c = replace(c, verdict="person")
         out.append(c)
-    return out
-
-
-def _match_loud(
-    lex: Lexicon, index: int, paragraph: str, tokens: list[Token], known: list[Candidate]
-) -> list[Candidate]:
-    """In all-capitals text only gazetteer places and names already seen in the article count."""
-    people = {" ".join(c.words).upper(): c.words for c in known if c.verdict == "person"}
-    for c in known:
-        if c.verdict == "person":
-            for w in c.words:
-                if w not in CONNECTORS and len(w) > 2:
-                    people.setdefault(w.upper(), (w,))
-    out: list[Candidate] = []
-    for run in capitalised_runs(paragraph, tokens):
-        toks = run.tokens
-        i = 0
-        while i < len(toks):
-            matched = 0
-            for n in range(min(lex.max_place_words, len(toks) - i), 0, -1):
-                span = toks[i : i + n]
-                surface = join_tokens(paragraph, span)
-                if surface.upper() in people:
-                    # Spelled as elsewhere in the story, so it merges with those mentions.
-                    words = people[surface.upper()]
-                    out.append(Candidate(index, span[0].start, span[-1].end, words, "person", True))
-                    matched = n
-                    break
-                place = lex.place(surface) or lex.place(_title(surface))
-                if (
-                    place is not None
-                    and place.strong
-                    and surface.lower() not in lex.common_words
-                    and not team_context(lex, place, paragraph, list(span), tokens)
-                ):
-                    words = tuple(t.text for t in span)
-                    out.append(
-                        Candidate(
-                            index,
-                            span[0].start,
-                            span[-1].end,
-                            words,
-                            "place",
-                            True,
-                            place_name=place.canonical,
-                        )
-                    )
-                    matched = n
-                    break
-            i += matched or 1
     return out
 
 

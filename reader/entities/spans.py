@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -88,6 +90,7 @@ _DOTTED = frozenset(
         "Okla.",
     }
 )
+_APOSTROPHES = ("'", "’")
 _SENTENCE_END = frozenset('.!?:;"“”(-–—[')
 
 
@@ -127,15 +130,19 @@ def tokenize(paragraph: str) -> list[Token]:
                 possessive = True
         if not possessive:
             after = paragraph[end : end + 3]
-            if after[:1] in ("'", "’") and not after[1:2].isalpha():
+            if after[:1] in _APOSTROPHES and not after[1:2].isalpha():
                 possessive = True
             elif after in (" 's", " ’s"):
                 possessive = True  # tokenised text writes "Jordan 's"
-        if not text or (text == "s" and paragraph[start - 1 : start] in ("'", "’")):
+        if not text or (text == "s" and paragraph[start - 1 : start] in _APOSTROPHES):
             continue
-        sentence_start = _starts_sentence(
-            paragraph[previous_end:start], previous_text, bool(tokens)
-        )
+        if tokens and start - previous_end == 1 and paragraph[previous_end] == " ":
+            # The common case, a single space: only an abbreviation's dot can end a sentence.
+            sentence_start = previous_text[-1] == "." and len(previous_text) > 5
+        else:
+            sentence_start = _starts_sentence(
+                paragraph[previous_end:start], previous_text, bool(tokens)
+            )
         tokens.append(Token(start, end, text, text[0].isupper(), sentence_start, possessive))
         previous_end, previous_text = end, text
     return tokens
@@ -155,6 +162,15 @@ def _starts_sentence(gap: str, previous: str, has_previous: bool) -> bool:
         return gap[-1] in _SENTENCE_END
     # "U.S. officials": a dot kept by a short abbreviation does not end the sentence.
     return previous.endswith(".") and len(previous) > 5
+
+
+def position_of(tokens: Sequence[Token], token: Token) -> int:
+    """Index of ``token`` in its paragraph's ``tokens`` (sorted by start)."""
+    return bisect_left(tokens, token.start, key=_start)
+
+
+def _start(token: Token) -> int:
+    return token.start
 
 
 @dataclass(frozen=True, slots=True)
