@@ -148,3 +148,72 @@ def test_show_without_sources_shows_the_bundled_sample(capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert out.startswith("U.S. Secretary of State John Kerry")
     assert "8 paragraphs repeated from ¶2-¶9" in out
+
+
+_WIRE = (
+    "The European Central Bank held its main interest rate at 4 percent on Thursday, saying "
+    "inflation in the euro zone was still too high to consider cutting borrowing costs.",
+    "ECB President Christine Lagarde told reporters in Frankfurt that the governing council had "
+    "not discussed rate cuts and that policy would stay restrictive for as long as needed.",
+    "The euro slipped against the dollar after the decision, while yields on German government "
+    "bonds edged lower in afternoon trading.",
+)
+
+
+def _write_jsonl(path: Path, articles: list[dict[str, Any]]) -> str:
+    path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    return str(path)
+
+
+def test_stories_json_groups_outlets_reprinting_one_wire_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credit = "Reporting by Jane Doe; Editing by Mark Heinrich"
+    source = _write_jsonl(
+        tmp_path / "outlets.jsonl",
+        [
+            {"id": "lonely", "paragraphs": ["A council meeting about potholes ran late.", credit]},
+            {"id": "wire", "paragraphs": [*_WIRE, credit]},
+            {
+                "id": "daily",
+                "paragraphs": [
+                    "Savers must wait.",
+                    f"FRANKFURT (Reuters) - {_WIRE[0]}",
+                    *_WIRE[1:],
+                ],
+            },
+            {"id": "herald", "paragraphs": ["What it means for mortgages.", *_WIRE]},
+        ],
+    )
+    assert main(["stories", "--json", source]) == EXIT_OK
+    (record,) = _json_lines(capsys.readouterr().out)
+    assert record == {"story": 1, "articles": ["wire", "daily", "herald"], "shared_paragraphs": 6}
+
+
+def test_stories_json_prints_nothing_for_a_single_self_repeating_article(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["stories", "--json", SEED]) == EXIT_OK
+    assert capsys.readouterr().out == ""
+
+
+def test_stories_json_keeps_going_past_an_unreadable_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "paragraphs": list(_WIRE)}])
+    second = _write_jsonl(tmp_path / "b.jsonl", [{"id": "b", "paragraphs": list(_WIRE[:2])}])
+    missing = str(tmp_path / "missing.jsonl")
+    assert main(["stories", "--json", first, missing, second]) == EXIT_SOURCE_FAILED
+    captured = capsys.readouterr()
+    assert _json_lines(captured.out) == [
+        {"story": 1, "articles": ["a", "b"], "shared_paragraphs": 2}
+    ]
+    (line,) = captured.err.splitlines()
+    assert missing in line
+
+
+def test_stories_needs_json_and_a_source() -> None:
+    for argv in (["stories", SEED], ["stories", "--json"]):
+        with pytest.raises(SystemExit) as raised:
+            main(argv)
+        assert raised.value.code == EXIT_USAGE

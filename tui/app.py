@@ -32,7 +32,7 @@ from tui.widgets.search_bar import SearchBar
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from reader.model import Article, FoldPlan, LoadResult
+    from reader.model import Article, FoldPlan, LoadResult, ParagraphRef
 
 
 # Local files this small load in about a millisecond: loading them before the first frame shows
@@ -96,6 +96,7 @@ class NewsfoldApp(TriageActions, EntityActions, SearchActions, App[None]):
         self.load_errors = 0
         self.open_index: int | None = None
         self._titles: dict[str, str] | None = None
+        self._by_id: dict[str, Article] | None = None
         # Smooth scrolling repaints many frames, which costs bytes over SSH.
         self.animation_level = "none"
 
@@ -183,6 +184,7 @@ class NewsfoldApp(TriageActions, EntityActions, SearchActions, App[None]):
         self.articles = result.articles
         self.load_errors = len(result.errors)
         self._titles = None
+        self._by_id = None
         for error in result.errors:
             self.notify(
                 f"Could not load {error.source}: {error.reason}",
@@ -345,7 +347,21 @@ class NewsfoldApp(TriageActions, EntityActions, SearchActions, App[None]):
     def _runs_for(self, article: Article) -> tuple[RunDisplay, ...]:
         if self.plan is None:
             return ()
-        return present_folds(self.plan, article.id, title_of=self._title_of)
+        return present_folds(
+            self.plan,
+            article.id,
+            title_of=self._title_of,
+            paragraphs=article.paragraphs,
+            text_of=self._paragraph_text,
+        )
+
+    def _paragraph_text(self, ref: ParagraphRef) -> str | None:
+        if self._by_id is None:
+            self._by_id = {article.id: article for article in self.articles}
+        article = self._by_id.get(ref.article_id)
+        if article is None or ref.paragraph >= len(article.paragraphs):
+            return None
+        return article.paragraphs[ref.paragraph]
 
     def _title_of(self, article_id: str) -> str:
         if self._titles is None:

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from reader.model import LoadResult
 
 if TYPE_CHECKING:
+    from reader.stories import Story
     from tui.services import ReaderServices
 
-COMMANDS = ("folds", "entities", "show")
+COMMANDS = ("folds", "entities", "stories", "show")
 
 EXIT_OK = 0
 EXIT_SOURCE_FAILED = 1
@@ -25,6 +26,7 @@ _EPILOG = """\
 commands (scripting; the reader opens when the first argument is not one of these):
   newsfold folds --json SOURCE...     one JSON object per article: paragraphs and folds
   newsfold entities --json SOURCE...  one JSON object per article: people and places
+  newsfold stories --json SOURCE...   one JSON object per story: articles sharing paragraphs
   newsfold show [SOURCE...]           the folded article(s) as plain text
 
 SOURCE is a text, Markdown or JSON Lines file, a directory (read recursively) or - for stdin.
@@ -147,6 +149,11 @@ def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
             for a in result.articles
         )
         _json_lines(records, out)
+    elif command == "stories":
+        from reader.stories import build_stories
+
+        stories = build_stories(result.articles, plan)
+        _json_lines((_story_record(story) for story in stories), out)
     else:
         from tui.plain_text import render_article
 
@@ -156,6 +163,14 @@ def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
             entities = extract(article, folded=plan.folded_paragraphs(article.id))
             out.write(render_article(article, plan, entities, width=width, title_of=titles.get))
     return EXIT_SOURCE_FAILED if result.errors else EXIT_OK
+
+
+def _story_record(story: Story) -> dict[str, Any]:
+    return {
+        "story": story.number,
+        "articles": list(story.article_ids),
+        "shared_paragraphs": story.shared_paragraphs,
+    }
 
 
 def _terminal_width(out: TextIO) -> int:

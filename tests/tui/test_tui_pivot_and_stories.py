@@ -165,3 +165,23 @@ async def test_reading_one_member_marks_the_story_read_when_that_setting_is_on()
         await pilot.press("enter")
         await settle(pilot)
         assert app.triage.read == {"w1"}
+
+
+async def test_a_fold_that_differs_from_its_twin_says_so_and_marks_the_changed_words() -> None:
+    from story_snapshot_app import WIRE_STORY
+
+    app = make_app([str(WIRE_STORY)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("l", "j", "enter")
+        await settle(pilot)
+        view = app.query_one(ArticleView)
+        assert view.article is not None and view.article.id == "ap-rates"
+        (run,) = view.runs
+        assert "1 differs" in run.label
+        changed = view.article.paragraphs[3]
+        ((start, end),) = run.changes[3]
+        assert changed[start:end] == "slightly higher"
+        assert '"little changed" → "slightly higher"' in run.twins[3]
+        assert run.twins[1].startswith("same as ¶2 of")
+        assert set(run.changes) == {3}

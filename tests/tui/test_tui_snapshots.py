@@ -32,3 +32,24 @@ def test_seed_at_160x48(snap_compare) -> None:
     """160x48: three columns. The list, the whole article (¶1-¶9 numbered, then the fold line
     "▸ 8 paragraphs repeated from ¶2-¶9 (100%)"), and People (4) / Places (7) with counts."""
     assert snap_compare(SEED_APP, terminal_size=(160, 48), run_before=settle)
+
+
+STORY_APP = "story_snapshot_app.py"
+
+
+def test_story_cluster_at_80x24(snap_compare) -> None:
+    """80x24: the wire story is one list row ("Reuters · ▸ 3 outlets") above the unrelated
+    harbour article; the Reuters original is open with nothing folded."""
+    assert snap_compare(STORY_APP, terminal_size=(80, 24), run_before=settle)
+
+
+def test_story_member_with_a_changed_fold_at_120x36(snap_compare) -> None:
+    """120x36: the story expanded (AP and BBC indented under Reuters), AP open with its shared
+    paragraphs unfolded; the run line says "1 differs", and ¶4 shows "little changed" →
+    "slightly higher" with the changed words highlighted."""
+    assert snap_compare(
+        STORY_APP,
+        press=["l", "j", "enter", "j", "z", "j", "j", "j"],
+        terminal_size=(120, 36),
+        run_before=settle,
+    )

@@ -261,10 +261,13 @@ class ArticleList(CursorView):
         meta = safe_text(article_meta(article))
         segments = [Segment("    " + indent)]
         if story is not None and story.lead:
-            outlets = len(story.outlets) or story.members
+            several = len(story.outlets) > 1
+            outlets = len(story.outlets) if several else story.members
             arrow = "▾" if story.expanded else "▸"
-            noun = "outlets" if story.outlets else "articles"
+            noun = "outlets" if several else "articles"
             tag = f"{arrow} {outlets} {noun}"
+            if len(meta) > room - len(tag) - 3 and article.source:
+                meta = safe_text(article.source)  # the outlet matters more than the date here
             meta = ellipsize(meta, max(room - len(tag) - 3, 1))
             segments += [
                 Segment(meta, styles.text("article-list--meta")),

@@ -57,6 +57,7 @@ class ArticleView(CursorView):
         "article-view--folded",
         "article-view--twin",
         "article-view--mention",
+        "article-view--changed",
         "article-view--cursor",
     }
 
@@ -318,10 +319,14 @@ class ArticleView(CursorView):
         for piece in self._pieces(block):
             style = styles.text(ROLE_COMPONENTS[piece.role])
             mentions = self._mentions.get(block.index, ())
-            # Only highlighted mentions need Rich's spans; plain text is one segment per line.
+            changed = self._changes_of(block) if piece.role == "folded" else ()
+            # Only highlights need Rich's spans; plain text is one segment per line.
             text: Text | None = None
-            if mentions and piece.role in ("paragraph", "folded"):
+            if (mentions or changed) and piece.role in ("paragraph", "folded"):
                 text = Text(piece.text, style=style)
+                changed_style = styles.text("article-view--changed")
+                for start, end in changed:
+                    text.stylize(changed_style, start, end)
                 mention_style = styles.text("article-view--mention")
                 for start, end in mentions:
                     text.stylize(mention_style, start, end)
@@ -333,6 +338,13 @@ class ArticleView(CursorView):
                 else:
                     lines.append([head, *text_segments(text[start:end], self.app.console)])
         return lines
+
+    def _changes_of(self, block: Block) -> tuple[tuple[int, int], ...]:
+        """Spans of a folded paragraph that differ from its twin."""
+        for run in self._runs:
+            if block.index in run:
+                return tuple(run.changes.get(block.index, ()))
+        return ()
 
     # -- drawing --------------------------------------------------------------------------
 
