@@ -1,0 +1,444 @@
+"""The persistent library: subscriptions, stored articles, their flags and result caches."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from reader.library_rows import (
+    ArticleRow,
+    Entry,
+    FlagChange,
+    NewItem,
+    PreviousFlags,
+    StoreResult,
+    Subscription,
+    article_record,
+    chunks,
+    content_hash,
+    marks,
+    row_from_db,
+    store_entries,
+)
+from reader.library_schema import DEFAULT_BUSY_TIMEOUT, LibraryError, connect, translate_errors
+from reader.model import Article
+
+__all__ = [
+    "ArticleRow",
+    "FlagChange",
+    "Library",
+    "LibraryError",
+    "NewItem",
+    "StoreResult",
+    "Subscription",
+    "article_record",
+    "content_hash",
+]
+
+# Where each flag sits in a ``PreviousFlags`` entry.
+_FLAG_COLUMNS = {"read": 2, "starred": 3, "archived": 4}
+_READ_AT_COLUMN = 5
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Library:
+    """One SQLite connection to the library; every write is a single transaction.
+
+    Safe to share between threads (calls are serialised). Use ``Library.open`` and close it, or
+    use it as a context manager.
+    """
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self._conn = conn
+        self.path = path
+        self._clock = clock
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> Library:
+        """Open (creating or migrating) the library at ``path``; raises ``LibraryError``."""
+        where = Path(path).expanduser()
+        return cls(connect(where, busy_timeout=busy_timeout, clock=clock), where, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass  # best effort: statistics only make later queries faster
+            self._conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, translate_errors(self.path):
+            yield self._conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction that commits whole or not at all; the write lock is taken first."""
+        with self._lock, translate_errors(self.path):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may already have rolled back (disk full...); a second ROLLBACK would
+                # hide the real error behind "no transaction is active".
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    # Subscriptions ---------------------------------------------------------------------------
+
+    def subscribe(self, url: str, title: str = "") -> Subscription:
+        """Subscribe to ``url`` (again is harmless; a non-empty ``title`` replaces the old one)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT (url) "
+                "DO UPDATE SET title = coalesce(nullif(excluded.title, ''), title)",
+                (url, title, self._clock().isoformat()),
+            )
+        return next(s for s in self.subscriptions() if s.url == url)
+
+    def unsubscribe(self, url: str) -> int:
+        """Forget a feed and its articles, except starred ones, which stay as kept articles.
+
+        Returns how many articles were removed.
+        """
+        with self._write() as conn:
+            feed = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if feed is None:
+                return 0
+            # A kept article's key gets the feed url in front so it cannot clash with a file's.
+            conn.execute(
+                "UPDATE OR IGNORE articles SET feed_id = NULL, key = ? || char(10) || key "
+                "WHERE feed_id = ? AND starred = 1",
+                (url, feed[0]),
+            )
+            removed = conn.execute("SELECT count(*) FROM articles WHERE feed_id = ?", feed)
+            count = int(removed.fetchone()[0])
+            conn.execute("DELETE FROM feeds WHERE id = ?", feed)
+        return count
+
+    def subscriptions(self) -> tuple[Subscription, ...]:
+        """Every feed by title, each with its unread (and not archived) count."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT f.id, f.url, f.title, f.etag, f.last_modified, f.last_error, "
+                "coalesce(u.unread, 0), f.last_fetch_at FROM feeds f LEFT JOIN ("
+                "  SELECT feed_id, count(*) AS unread FROM articles"
+                "  WHERE read = 0 AND archived = 0 GROUP BY feed_id"
+                ") u ON u.feed_id = f.id ORDER BY f.title COLLATE NOCASE, f.url"
+            ).fetchall()
+        return tuple(
+            Subscription(
+                id=row[0],
+                url=row[1],
+                title=row[2],
+                etag=row[3],
+                last_modified=row[4],
+                last_error=row[5],
+                unread=row[6],
+                last_fetch_at=None if row[7] is None else datetime.fromisoformat(row[7]),
+            )
+            for row in rows
+        )
+
+    def record_error(self, feed_url: str, error: str) -> None:
+        """Remember why the last fetch of a feed failed (shown next to it)."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_error = ?, last_fetch_at = ? WHERE url = ?",
+                (error, self._clock().isoformat(), feed_url),
+            )
+
+    def record_not_modified(self, feed_url: str) -> None:
+        """A fetch that the server answered with 304: fetched now, no error, nothing new."""
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE feeds SET last_error = '', last_fetch_at = ? WHERE url = ?",
+                (self._clock().isoformat(), feed_url),
+            )
+
+    # Storing ---------------------------------------------------------------------------------
+
+    def store_items(
+        self,
+        feed_url: str,
+        items: Sequence[NewItem],
+        *,
+        etag: str,
+        last_modified: str,
+        feed_title: str = "",
+    ) -> StoreResult:
+        """Store a fetch's items and the feed's new validators in one transaction.
+
+        An item already stored (same feed, same key) is updated only when its text or details
+        changed, keeping its flags; a summary never replaces a full text already stored.
+        """
+        with self._write() as conn:
+            feed = conn.execute("SELECT id, title FROM feeds WHERE url = ?", (feed_url,)).fetchone()
+            if feed is None:
+                raise LibraryError(f"not subscribed to {feed_url}")
+            feed_id, stored_title = feed
+            source = feed_title or stored_title or urlsplit(feed_url).netloc or feed_url
+            entries = [
+                Entry(
+                    item.key,
+                    item.title,
+                    item.url,
+                    source,
+                    item.author,
+                    item.published,
+                    item.paragraphs,
+                    item.summary_only,
+                    feed_url,
+                )
+                for item in items
+            ]
+            result = store_entries(conn, feed_id, f"{feed_url}\n", entries, self._clock())
+            conn.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ?, last_fetch_at = ?, last_error = '', "
+                "title = CASE WHEN ? <> '' THEN ? ELSE title END WHERE id = ?",
+                (etag, last_modified, self._clock().isoformat(), feed_title, feed_title, feed_id),
+            )
+        return result
+
+    def store_articles(self, articles: Sequence[Article], *, origin: str) -> StoreResult:
+        """Store loaded articles (no feed), identified by their text: loading again adds nothing.
+
+        Each keeps its own ``origin`` when it has one, else gets ``origin``.
+        """
+        entries = [
+            Entry(
+                content_hash(a.title, a.paragraphs),
+                a.title,
+                a.url,
+                a.source,
+                "",
+                a.published,
+                a.paragraphs,
+                False,
+                a.origin or origin,
+            )
+            for a in articles
+        ]
+        with self._write() as conn:
+            return store_entries(conn, None, "\n", entries, self._clock())
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def rows(
+        self,
+        *,
+        unread: bool = False,
+        starred: bool = False,
+        include_archived: bool = False,
+        feed_id: int | None = None,
+    ) -> tuple[ArticleRow, ...]:
+        """The article list, newest first (published time, else when it was first fetched)."""
+        where: list[str] = []
+        params: list[object] = []
+        if unread:
+            where.append("read = 0")
+        if starred:
+            where.append("starred = 1")
+        if not include_archived:
+            where.append("archived = 0")
+        if feed_id is not None:
+            where.append("feed_id = ?")
+            params.append(feed_id)
+        clause = f"WHERE {' AND '.join(where)} " if where else ""
+        with self._read() as conn:
+            cursor = conn.execute(
+                "SELECT id, title, url, source, published, read, starred, archived, feed_id "
+                f"FROM articles {clause}ORDER BY sort_at DESC, seq DESC",
+                params,
+            )
+            return tuple(map(row_from_db, cursor))
+
+    def article(self, article_id: str) -> Article:
+        """The full article; raises ``KeyError`` for an unknown id."""
+        found = self.articles([article_id])
+        if not found:
+            raise KeyError(article_id)
+        return found[0]
+
+    def articles(self, ids: Sequence[str]) -> tuple[Article, ...]:
+        """Full articles in the order asked for (unknown ids left out), a few queries in all."""
+        by_id: dict[str, Article] = {}
+        with self._read() as conn:
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                for row in conn.execute(
+                    "SELECT a.id, a.title, b.paragraphs, a.source, a.url, a.published, a.origin "
+                    "FROM articles a JOIN article_bodies b ON b.seq = a.seq "
+                    f"WHERE a.id IN ({marks(len(chunk))})",
+                    chunk,
+                ):
+                    published = None if row[5] is None else datetime.fromisoformat(row[5])
+                    paragraphs = tuple(json.loads(row[2]))
+                    by_id[row[0]] = Article(
+                        row[0], row[1], paragraphs, row[3], row[4], published, row[6]
+                    )
+        return tuple(by_id[article_id] for article_id in ids if article_id in by_id)
+
+    # Flags -----------------------------------------------------------------------------------
+
+    def set_flags(
+        self,
+        ids: Sequence[str],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+        archived: bool | None = None,
+    ) -> FlagChange:
+        """Set flags on many articles in one transaction; unknown ids are ignored."""
+        wanted = zip(_FLAG_COLUMNS, (read, starred, archived), strict=True)
+        changes = [(name, int(value)) for name, value in wanted if value is not None]
+        if not changes or not ids:
+            return FlagChange()
+        differs = " OR ".join(f"{name} <> {value}" for name, value in changes)
+        assignments = [f"{name} = {value}" for name, value in changes]
+        if read is not None:
+            # read_at is when it was first marked read, cleared when marked unread again.
+            assignments.append(
+                "read_at = CASE WHEN read = 0 THEN ? ELSE read_at END" if read else "read_at = NULL"
+            )
+        now = [self._clock().isoformat()] if read else []
+        previous: list[PreviousFlags] = []
+        with self._write() as conn:
+            # Visiting the rows in table order rather than id (hash) order keeps each page
+            # read and dirtied once: marking 100k articles read is several times faster.
+            seqs: list[int] = []
+            for chunk in chunks(list(dict.fromkeys(ids))):
+                found = conn.execute(
+                    f"SELECT seq FROM articles WHERE id IN ({marks(len(chunk))})", chunk
+                )
+                seqs.extend(row[0] for row in found)
+            seqs.sort()
+            for seq_chunk in chunks(seqs):
+                match = f"seq IN ({marks(len(seq_chunk))}) AND ({differs})"
+                previous.extend(
+                    conn.execute(
+                        "SELECT seq, id, read, starred, archived, read_at FROM articles "
+                        f"WHERE {match}",
+                        seq_chunk,
+                    )
+                )
+                conn.execute(
+                    f"UPDATE articles SET {', '.join(assignments)} WHERE {match}",
+                    [*now, *seq_chunk],
+                )
+        return FlagChange(fields=tuple(name for name, _ in changes), previous=tuple(previous))
+
+    def restore(self, change: FlagChange) -> None:
+        """Put back the flags a ``set_flags`` call changed, exactly as they were before it."""
+        if not change.fields or not change.previous:
+            return
+        assignments = [f"{name} = ?" for name in change.fields]
+        picks = [_FLAG_COLUMNS[name] for name in change.fields]
+        if "read" in change.fields:
+            assignments.append("read_at = ?")
+            picks.append(_READ_AT_COLUMN)
+        # The id check guards against a row number reused by an article stored since.
+        statement = f"UPDATE articles SET {', '.join(assignments)} WHERE seq = ? AND id = ?"
+        with self._write() as conn:
+            conn.executemany(
+                statement,
+                ([*(entry[i] for i in picks), entry[0], entry[1]] for entry in change.previous),
+            )
+
+    # Caches ----------------------------------------------------------------------------------
+
+    def cached(self, kind: str, digest: str) -> bytes | None:
+        """A stored result (fold plan, entities...) for text with this content hash, if any."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT payload FROM cache WHERE kind = ? AND content_hash = ?", (kind, digest)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def cache(self, kind: str, digest: str, payload: bytes) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO cache (kind, content_hash, payload, stored_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, content_hash) DO UPDATE SET payload = excluded.payload, "
+                "stored_at = excluded.stored_at",
+                (kind, digest, payload, self._clock().isoformat()),
+            )
+
+    def cache_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
+        """Store many results of one kind in one transaction (same rules as ``cache``)."""
+        stored_at = self._clock().isoformat()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO cache (kind, content_hash, payload, stored_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, content_hash) DO UPDATE SET payload = excluded.payload, "
+                "stored_at = excluded.stored_at",
+                ((kind, key, payload, stored_at) for key, payload in entries),
+            )
+
+    def cached_all(self, kind: str) -> tuple[tuple[str, bytes], ...]:
+        """Every stored ``(key, payload)`` of one kind."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT content_hash, payload FROM cache WHERE kind = ?", (kind,)
+            ).fetchall()
+        return tuple((key, bytes(payload)) for key, payload in rows)
+
+    def clear_cache(self, kind: str) -> int:
+        """Forget every result of one kind; returns how many."""
+        with self._write() as conn:
+            return conn.execute("DELETE FROM cache WHERE kind = ?", (kind,)).rowcount
+
+    def prune_cache(self, kind: str) -> int:
+        """Drop results of a kind keyed by content hash whose text no article has any more.
+
+        Only for kinds keyed by ``content_hash``: a kind keyed otherwise would lose everything.
+        """
+        with self._write() as conn:
+            cursor = conn.execute(
+                "DELETE FROM cache WHERE kind = ? "
+                "AND content_hash NOT IN (SELECT content_hash FROM articles)",
+                (kind,),
+            )
+            return cursor.rowcount
+
+    def get_blob(self, name: str) -> bytes | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO blobs (name, data, stored_at) VALUES (?, ?, ?) ON CONFLICT (name) "
+                "DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at",
+                (name, data, self._clock().isoformat()),
+            )
