@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from reader.model import Article, LoadError
 from reader.paragraphs import derive_title, split_paragraphs
+from reader.sanitize import safe_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,7 +48,12 @@ def detect_format(text: str, suffix: str) -> Format:
 
 
 def _looks_like_jsonl(text: str) -> bool:
-    lines = list(_first_nonblank_lines(text, _SNIFF_JSON_LINES))
+    return looks_like_jsonl_lines(list(_first_nonblank_lines(text, _SNIFF_JSON_LINES)))
+
+
+def looks_like_jsonl_lines(lines: Sequence[str]) -> bool:
+    """Whether a file's first non-blank lines (stripped, up to five) are JSON Lines."""
+    lines = lines[:_SNIFF_JSON_LINES]
     if not lines or not all(line.startswith("{") for line in lines):
         return False
     return any(isinstance(_json_or_none(line), dict) for line in lines)
@@ -95,9 +101,28 @@ def parse_text(text: str, origin: str, article_id: str) -> Article | LoadError:
 
 def parse_jsonl(text: str, origin: str) -> tuple[list[Article], list[LoadError]]:
     """Every article of a JSON Lines file; a bad line becomes an error naming ``origin:line``."""
+    return parse_json_lines(_numbered_lines(text), origin)
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    # One line at a time: a list of every line would double the memory a big file needs.
+    start = 0
+    number = 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield number, text[start:end]
+        number += 1
+        start = end + 1
+
+
+def parse_json_lines(
+    lines: Iterable[tuple[int, str]], origin: str
+) -> tuple[list[Article], list[LoadError]]:
+    """Like :func:`parse_jsonl` for ``(line number, line)`` pairs, so a file can be streamed."""
     articles: list[Article] = []
     errors: list[LoadError] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in lines:
         if not line or line.isspace():
             continue
         try:
@@ -108,8 +133,10 @@ def parse_jsonl(text: str, origin: str) -> tuple[list[Article], list[LoadError]]
         except RecursionError:
             errors.append(LoadError(f"{origin}:{number}", "invalid JSON: nested too deeply"))
             continue
-        except ValueError:
-            errors.append(LoadError(f"{origin}:{number}", "invalid JSON"))
+        except ValueError as exc:
+            # Python refuses to convert integers of thousands of digits (a denial of service).
+            reason = "a number has too many digits" if "digits" in str(exc) else "unreadable"
+            errors.append(LoadError(f"{origin}:{number}", f"invalid JSON: {reason}"))
             continue
         if _SURROGATE_ESCAPE.search(line):
             value = _without_surrogates(value)
@@ -124,13 +151,21 @@ def parse_jsonl(text: str, origin: str) -> tuple[list[Article], list[LoadError]]
 
 
 def _without_surrogates(value: object) -> object:
-    """``value`` with every lone surrogate replaced by U+FFFD, so string lengths are unchanged."""
+    """``value`` with every lone surrogate in the fields an article reads replaced by U+FFFD.
+
+    String lengths are unchanged. Only the top level and its lists are visited: deeper values
+    are never read, and walking an attacker's nesting depth could exhaust the stack.
+    """
+    if not isinstance(value, dict):
+        return value
+    return {key: _shallow_without_surrogates(item) for key, item in value.items()}
+
+
+def _shallow_without_surrogates(value: object) -> object:
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value)
     if isinstance(value, list):
-        return [_without_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _without_surrogates(item) for key, item in value.items()}
+        return [_SURROGATE.sub("\ufffd", item) if isinstance(item, str) else item for item in value]
     return value
 
 
@@ -188,7 +223,9 @@ def _published(raw: object) -> tuple[datetime | None, str]:
         if parsed is not None:
             return parsed, ""
         shown = raw if len(raw) <= _REASON_VALUE_MAX else raw[:_REASON_VALUE_MAX] + "\u2026"
-        return None, f'"published" is not an ISO-8601 date: {" ".join(shown.split())}'
+        # The reason quotes the feed's own text: make it safe before anything prints it.
+        quoted = safe_text(" ".join(shown.split()))
+        return None, f'"published" is not an ISO-8601 date: {quoted}'
     return None, '"published" must be an ISO-8601 string'
 
 

@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import itertools
 import os
+import re
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import BinaryIO
 
+from reader.decode import (
+    _BINARY_SNIFF_BYTES,
+    _UTF16_BOMS,
+    _UTF32_BOMS,
+    decode_8bit,
+    decode_bytes,
+    looks_binary,
+)
 from reader.formats import (
     JSONL_SUFFIXES,
     MARKDOWN_SUFFIXES,
     TEXT_SUFFIXES,
     detect_format,
+    looks_like_jsonl_lines,
+    parse_json_lines,
     parse_jsonl,
     parse_markdown,
     parse_text,
@@ -22,7 +34,14 @@ from reader.formats import (
 from reader.model import Article, LoadError, LoadResult
 from reader.paragraphs import derive_title, normalise_newlines
 
-__all__ = ["DEFAULT_MAX_BYTES", "STDIN_ORIGIN", "derive_title", "load_sources"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "STDIN_ORIGIN",
+    "decode_bytes",
+    "derive_title",
+    "load_sources",
+    "looks_binary",
+]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 STDIN_SOURCE = "-"
@@ -32,11 +51,15 @@ STDIN_ARTICLE_ID = "stdin"
 # Inside a directory only files named like articles are read; a file named on the command line
 # is read whatever its name.
 _DIRECTORY_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | JSONL_SUFFIXES | {""}
-_BINARY_SNIFF_BYTES = 8192
-_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-_HIGH_BYTES = bytes(range(0x80, 0x100))
-_REPLACEMENT = "\ufffd"
+# Pipes and devices are read in pieces, so endless input is refused once past the limit.
+_READ_CHUNK = 1024 * 1024
+_SNIFF_JSON_LINES = 5
+# A first line holding nothing but an Emacs or Vim coding declaration (see reader.decode) is
+# for the editor, not the reader.
+_EDITOR_CODING_LINE = re.compile(
+    r"\A[^\S\n]*[#;%/!<-]*[^\S\n]*(?:-\*-[^\n]*\bcoding[:=][^\n]*-\*-|vim?:[^\n]*"
+    r"\b(?:fileencoding|fenc)=[^\n]*)[^\S\n]*(?:-->)?[^\S\n]*(?:\n|\Z)"
+)
 
 
 class _Unreadable(Exception):
@@ -149,20 +172,56 @@ class _Load:
             self.error(root, "no article files in this directory")
 
     def read_file(self, path: str) -> None:
+        name = os.path.basename(path)
+        stem, suffix = os.path.splitext(name)
         try:
-            with open(path, "rb") as handle:
+            with _open_without_waiting(path) as handle:
                 info = os.fstat(handle.fileno())
-                size = info.st_size if stat.S_ISREG(info.st_mode) else None
-                data = _read_limited(handle, self.max_bytes, size=size)
+                if not stat.S_ISREG(info.st_mode):
+                    data = _read_limited(handle, self.max_bytes, size=None)
+                elif info.st_size > self.max_bytes:
+                    raise _Unreadable(_too_big(info.st_size, self.max_bytes))
+                elif self._streamed_json_lines(handle, path, suffix):
+                    return
+                else:
+                    data = _read_limited(handle, self.max_bytes, size=info.st_size)
         except OSError as exc:
             self.error(path, _os_reason(exc))
             return
         except _Unreadable as exc:
             self.error(path, str(exc))
             return
-        name = os.path.basename(path)
-        stem, suffix = os.path.splitext(name)
         self.parse(data, origin=path, article_id=stem or name, suffix=suffix)
+
+    def _streamed_json_lines(self, handle: BinaryIO, origin: str, suffix: str) -> bool:
+        """Load a regular JSON Lines file line by line; False (and rewound) when it is not one.
+
+        Only one line is held at a time, so a big feed needs the memory of its articles, not
+        several copies of the file.
+        """
+        head = handle.read(_BINARY_SNIFF_BYTES)
+        handle.seek(0)
+        if looks_binary(head):
+            raise _Unreadable("binary file, not text")
+        if not head or head.startswith((*_UTF16_BOMS, *_UTF32_BOMS)) or b"\x00" in head:
+            return False
+        lines = _numbered_file_lines(handle, self.max_bytes)
+        sniffed: list[tuple[int, str]] = []
+        nonblank: list[str] = []
+        for numbered in lines:
+            sniffed.append(numbered)
+            if numbered[1].strip():
+                nonblank.append(numbered[1].strip())
+                if len(nonblank) == _SNIFF_JSON_LINES:
+                    break
+        if suffix.lower() not in JSONL_SUFFIXES and not looks_like_jsonl_lines(nonblank):
+            handle.seek(0)
+            return False
+        articles, errors = parse_json_lines(itertools.chain(sniffed, lines), origin)
+        for article in articles:
+            self.add(article)
+        self.errors.extend(errors)
+        return True
 
     def parse(self, data: bytes, *, origin: str, article_id: str, suffix: str) -> None:
         if not data:
@@ -172,7 +231,7 @@ class _Load:
         if text is None:
             self.error(origin, "binary file, not text")
             return
-        text = normalise_newlines(text)
+        text = _EDITOR_CODING_LINE.sub("", normalise_newlines(text), count=1)
         found = detect_format(text, suffix)
         if found == "jsonl":
             articles, errors = parse_jsonl(text, origin)
@@ -215,53 +274,82 @@ def _default_stdin() -> BinaryIO | None:
     return getattr(stream, "buffer", None) if stream is not None else None
 
 
-def _read_limited(stream: BinaryIO, max_bytes: int, *, size: int | None) -> bytes:
-    """At most ``max_bytes`` from ``stream``; a larger source is refused without reading it all."""
-    if size is not None and size > max_bytes:
-        raise _Unreadable(f"too big: {_human_size(size)}, the limit is {_human_size(max_bytes)}")
-    try:
-        data = stream.read(max_bytes + 1)
-    except OSError as exc:
-        raise _Unreadable(_os_reason(exc)) from None
-    except ValueError:
-        raise _Unreadable("cannot be read (the stream is closed)") from None
-    if data is None:
-        return b""
-    if isinstance(data, str):
-        # A text stream passed where bytes were expected: read it anyway.
-        data = data.encode("utf-8", "replace")
-    if len(data) > max_bytes:
-        raise _Unreadable(f"too big: more than the limit of {_human_size(max_bytes)}")
-    return data
+def _open_without_waiting(path: str) -> BinaryIO:
+    """Open ``path`` for reading without hanging on a FIFO that nobody writes to.
 
-
-def decode_bytes(data: bytes) -> str | None:
-    """Text from ``data``, or None when it looks binary.
-
-    UTF-8 (with or without BOM) and UTF-16/32 with BOM are honoured; other bytes that are not
-    UTF-8 are read as Windows-1252. Undecodable bytes become U+FFFD, so this never fails.
+    With O_NONBLOCK the open returns at once; reads then block again, and a FIFO without a
+    writer reads as empty. O_NOCTTY keeps a terminal named as a source from becoming ours.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
-    if data.startswith(_UTF32_BOMS):
-        return data.decode("utf-32", "replace")
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16", "replace")
-    if b"\x00" in data[:_BINARY_SNIFF_BYTES]:
-        return None
+    nonblocking = getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | nonblocking | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Legacy 8-bit text almost never holds a well-formed multi-byte UTF-8 sequence, so text with
-    # more good sequences than broken ones is UTF-8 with a few damaged bytes.
-    as_utf8 = data.decode("utf-8", "replace")
-    broken = as_utf8.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode())
-    ascii_count = len(data.translate(None, _HIGH_BYTES))
-    well_formed = len(as_utf8) - ascii_count - broken
-    if well_formed > broken:
-        return as_utf8
-    return data.decode("cp1252", "replace")
+        if nonblocking:
+            os.set_blocking(descriptor, True)
+        return open(descriptor, "rb")  # noqa: SIM115 - the caller closes it
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _read_limited(stream: BinaryIO, max_bytes: int, *, size: int | None) -> bytes:
+    """At most ``max_bytes`` from ``stream``; a larger or binary source is refused early.
+
+    With ``size`` (a regular file) the file is read at once; otherwise the stream is read in
+    pieces, so endless input (``/dev/zero``, ``yes |``) is refused without waiting for
+    its end and binary input after its first piece.
+    """
+    if size is not None and size > max_bytes:
+        raise _Unreadable(_too_big(size, max_bytes))
+    chunks: list[bytes] = []
+    total = 0
+    while total <= max_bytes:
+        # Asking for more than will come still allocates it, so a file gets its own size (plus
+        # one byte, to notice growth); anything else, and a file that grew, comes in pieces.
+        if size is not None and total == 0:
+            wanted = size + 1
+        else:
+            wanted = min(_READ_CHUNK, max_bytes + 1 - total)
+        try:
+            chunk = stream.read(wanted)
+        except OSError as exc:
+            raise _Unreadable(_os_reason(exc)) from None
+        except ValueError:
+            raise _Unreadable("cannot be read (the stream is closed)") from None
+        if not chunk:
+            break
+        if isinstance(chunk, str):
+            # A text stream passed where bytes were expected: read it anyway.
+            chunk = chunk.encode("utf-8", "replace")
+        if not chunks and looks_binary(chunk):
+            raise _Unreadable("binary file, not text")
+        chunks.append(chunk)
+        total += len(chunk)
+    if total > max_bytes:
+        raise _Unreadable(f"too big: more than the limit of {_human_size(max_bytes)}")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _numbered_file_lines(handle: BinaryIO, max_bytes: int) -> Iterator[tuple[int, str]]:
+    """(line number, text) for every line, numbered as if the whole file had been decoded."""
+    number = 0
+    total = 0
+    for raw in handle:
+        total += len(raw)
+        if total > max_bytes:
+            # The file grew while it was read.
+            raise _Unreadable(f"too big: more than the limit of {_human_size(max_bytes)}")
+        if number == 0 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        raw = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
+        # Old Mac line ends inside the line still end lines.
+        for line in normalise_newlines(decode_8bit(raw)).split("\n"):
+            number += 1
+            yield number, line
+
+
+def _too_big(size: int, max_bytes: int) -> str:
+    return f"too big: {_human_size(size)}, the limit is {_human_size(max_bytes)}"
 
 
 def _human_size(size: int) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from reader.load import load_sources
+from reader.sanitize import BIDI_CONTROLS, safe_text
 from tui.cli import EXIT_OK, EXIT_SOURCE_FAILED, EXIT_USAGE, main
 
 SEED = str(Path(__file__).resolve().parent.parent / "seeds" / "000_65b293f206ed6792.txt")
@@ -217,3 +221,106 @@ def test_stories_needs_json_and_a_source() -> None:
         with pytest.raises(SystemExit) as raised:
             main(argv)
         assert raised.value.code == EXIT_USAGE
+
+
+# --- hostile input --------------------------------------------------------------------------
+
+HOSTILE = Path(__file__).resolve().parent / "data" / "hostile"
+HOSTILE_FILES = sorted(str(p) for p in HOSTILE.iterdir() if p.name != "README.md")
+_CLI = "import sys; from tui.cli import main; sys.exit(main())"
+_C1_IN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
+    return subprocess.run(
+        [sys.executable, "-c", _CLI, *args], capture_output=True, timeout=timeout, env=env
+    )
+
+
+def _assert_terminal_safe(raw: bytes) -> None:
+    """Nothing a terminal would act on: no C0 but newline, no ESC, no C1, no bidi control."""
+    assert not re.search(rb"[\x00-\x09\x0b-\x1f\x7f]", raw), raw[:200]
+    assert not _C1_IN_UTF8.search(raw)
+    assert not any(char.encode() in raw for char in BIDI_CONTROLS)
+
+
+def _assert_one_line_per_error(err: bytes, failed: list[str]) -> None:
+    _assert_terminal_safe(err)
+    lines = err.decode("utf-8").splitlines()
+    assert len(lines) == len(failed), lines
+    assert b"Traceback" not in err
+    for source in failed:
+        # The line names the source, made safe like everything else written to the terminal.
+        shown = safe_text(" ".join(source.split()))
+        assert sum(line.startswith(f"newsfold: {shown}") for line in lines) >= 1, (shown, lines)
+
+
+@pytest.mark.parametrize("path", HOSTILE_FILES, ids=lambda p: Path(p).name)
+def test_show_on_each_hostile_file_writes_no_terminal_controls(path: str) -> None:
+    expected = load_sources([path])
+    shown = _run("show", "--width", "100", path)
+    assert shown.returncode == (EXIT_SOURCE_FAILED if expected.errors else EXIT_OK)
+    _assert_terminal_safe(shown.stdout)
+    _assert_one_line_per_error(shown.stderr, [e.source.split(":")[0] for e in expected.errors])
+    for article in expected.articles:
+        # The title is there, its escapes shown as visible characters.
+        assert safe_text(article.title).encode() in shown.stdout
+
+
+def test_escapes_show_up_as_visible_control_pictures() -> None:
+    shown = _run("show", "--width", "100", str(HOSTILE / "csi_colour_cursor.txt"))
+    assert "Markets \u241b[1;31mcrashed\u241b[0m today".encode() in shown.stdout
+    shown = _run("show", "--width", "100", str(HOSTILE / "rich_textual_markup.txt"))
+    assert b"[@click=app.quit]here[/]" in shown.stdout and b"$accent" in shown.stdout
+
+
+def test_folds_json_on_the_whole_corpus_keeps_every_good_source() -> None:
+    expected = load_sources([*HOSTILE_FILES, SEED])
+    folded = _run("folds", "--json", *HOSTILE_FILES, SEED)
+    assert folded.returncode == EXIT_SOURCE_FAILED
+    _assert_terminal_safe(folded.stdout)
+    records = _json_lines(folded.stdout.decode("utf-8"))
+    assert [r["id"] for r in records] == [a.id for a in expected.articles]
+    # JSON keeps the data exactly: escapes travel as \u escapes, not as raw bytes.
+    by_id = {r["id"]: r for r in records}
+    assert by_id["esc-1"]["title"] == "Title \x1b]0;pwned\x07 here"
+    assert len(folded.stderr.decode().splitlines()) == len(expected.errors)
+    assert b"Traceback" not in folded.stderr
+
+
+def test_generated_hostile_sources_fail_in_one_line_each_and_never_hang(tmp_path: Path) -> None:
+    bad: list[str] = []
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "fifo.txt")
+        bad.append(str(tmp_path / "fifo.txt"))
+    if os.path.exists("/dev/zero"):
+        bad.append("/dev/zero")
+    loop = tmp_path / "loop"
+    loop.mkdir()
+    (loop / "story.txt").write_text("A story inside the loop.\n")
+    (loop / "again").symlink_to(loop, target_is_directory=True)
+    bad.append(str(loop / "again"))
+    sparse = tmp_path / "sparse.txt"
+    with open(sparse, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)
+    bad.append(str(sparse))
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"id": "d", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n")
+    bad.append(f"{deep}:1")
+    named = tmp_path / "name\x1b]0;pwned\x07\u202e.txt"
+    named.write_bytes(b"\x00binary")
+    bad.append(str(named))
+    sources = [b.removesuffix(":1") for b in bad if b != str(loop / "again")]
+    shown = _run("show", "--width", "100", *sources, str(loop), SEED)
+    assert shown.returncode == EXIT_SOURCE_FAILED
+    _assert_terminal_safe(shown.stdout)
+    _assert_one_line_per_error(shown.stderr, bad)
+    assert b"A story inside the loop." in shown.stdout
+    assert b"John Kerry" in shown.stdout
+
+
+def test_bad_usage_with_hostile_arguments_exits_2_without_a_traceback() -> None:
+    used = _run("folds", "name\x1b]0;pwned\x07.txt")  # --json missing
+    assert used.returncode == EXIT_USAGE
+    assert b"Traceback" not in used.stderr

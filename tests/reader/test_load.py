@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.load import DEFAULT_MAX_BYTES, derive_title, load_sources
+from reader.formats import parse_jsonl
+from reader.load import DEFAULT_MAX_BYTES, decode_bytes, derive_title, load_sources
 from reader.model import Article, LoadError, LoadResult
-from reader.paragraphs import ELLIPSIS
+from reader.paragraphs import ELLIPSIS, normalise_newlines
 
 DATA = Path(__file__).parent / "data"
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_65b293f206ed6792.txt"
@@ -425,3 +426,117 @@ def test_load_never_raises_on_arbitrary_bytes(data: bytes, suffix: str) -> None:
         "".join(article.paragraphs).encode("utf-8")
     for error in result.errors:
         assert_short_reason(error)
+
+
+# --- declared and BOM-less encodings, streaming, endless input -----------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_recognised(tmp_path: Path, codec: str) -> None:
+    path = write(tmp_path / "u16.txt", f"{CAFE}\nA second, longer paragraph.\n".encode(codec))
+    assert only_article(load_sources([path])).paragraphs == (CAFE, "A second, longer paragraph.")
+
+
+def test_a_short_file_with_a_nul_is_binary_not_utf16(tmp_path: Path) -> None:
+    path = write(tmp_path / "short.txt", b"\x00binary")
+    assert "binary" in only_error(load_sources([path])).reason
+
+
+@pytest.mark.parametrize(
+    ("first_line", "codec"),
+    [
+        ("-*- coding: koi8-r -*-", "koi8-r"),
+        ("# -*- mode: text; coding: cp1251 -*-", "cp1251"),
+        ("<!-- vim: set fileencoding=iso-8859-5 : -->", "iso-8859-5"),
+    ],
+)
+def test_a_declared_legacy_encoding_is_honoured_and_its_line_dropped(
+    tmp_path: Path, first_line: str, codec: str
+) -> None:
+    story = "\u041c\u0438\u043d\u0438\u0441\u0442\u0440 \u0443\u0448\u0451\u043b."
+    path = write(tmp_path / "ru.txt", f"{first_line}\n{story}\n".encode(codec))
+    assert only_article(load_sources([path])).paragraphs == (story,)
+
+
+def test_valid_utf8_wins_over_a_wrong_declaration(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.txt", f"-*- coding: latin-1 -*-\n{CAFE}\n".encode())
+    assert only_article(load_sources([path])).paragraphs == (CAFE,)
+
+
+@pytest.mark.parametrize("declared", ["utf-7", "utf-16", "cp500", "rot13", "no-such-codec"])
+def test_declarations_that_cannot_be_ascii_text_are_ignored(tmp_path: Path, declared: str) -> None:
+    path = write(tmp_path / "d.txt", f"-*- coding: {declared} -*-\n{CAFE}\n".encode("cp1252"))
+    assert only_article(load_sources([path])).paragraphs == (CAFE,)
+
+
+class CountingStream(io.RawIOBase):
+    """Endless NUL bytes, remembering how much was asked for."""
+
+    def __init__(self) -> None:
+        self.requested = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        assert size >= 0
+        self.requested += size
+        return b"\x00" * size
+
+
+def test_endless_binary_input_is_refused_after_its_first_piece() -> None:
+    stream = CountingStream()
+    error = only_error(load_sources(["-"], stdin=stream))  # type: ignore[arg-type]
+    assert error.reason == "binary file, not text"
+    assert stream.requested <= 1024 * 1024
+
+
+_jsonl_lines = st.lists(
+    st.sampled_from(
+        [
+            b'{"id": "a", "paragraphs": ["caf\xc3\xa9", ""]}',
+            b'{"id": "b", "text": "one\\ntwo"}',
+            b'{"id": "c", "paragraphs": ["\\u001b[2J"]}',
+            b'{"id": "d", "title": "\\ud800", "paragraphs": ["x"]}',
+            b"not json",
+            b"[1, 2]",
+            b"",
+            b"   ",
+        ]
+    ),
+    min_size=1,
+    max_size=10,
+    unique=True,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=_jsonl_lines, ending=st.sampled_from([b"\n", b"\r\n", b"\r"]), bom=st.booleans())
+def test_streamed_json_lines_match_reading_the_whole_input(
+    lines: list[bytes], ending: bytes, bom: bool
+) -> None:
+    data = (b"\xef\xbb\xbf" if bom else b"") + ending.join(lines) + ending
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "feed.jsonl")
+        Path(path).write_bytes(data)
+        streamed = load_sources([path])
+    # What reading the whole file at once gives.
+    articles, errors = parse_jsonl(normalise_newlines(decode_bytes(data) or ""), path)
+    assert [(a.id, a.title, a.paragraphs) for a in streamed.articles] == [
+        (a.id, a.title, a.paragraphs) for a in articles
+    ]
+    assert streamed.errors == tuple(errors)
+
+
+def test_a_streamed_file_decodes_each_line_on_its_own(tmp_path: Path) -> None:
+    # Concatenated feeds mix encodings; each line keeps its own.
+    lines = b'{"id": "u", "paragraphs": ["caf\xc3\xa9"]}\n{"id": "w", "paragraphs": ["caf\xe9"]}\n'
+    result = load_sources([write(tmp_path / "mixed.jsonl", lines)])
+    assert [a.paragraphs for a in result.articles] == [("caf\u00e9",), ("caf\u00e9",)]
+
+
+def test_a_published_reason_quoting_the_feed_is_made_safe(tmp_path: Path) -> None:
+    line = b'{"id": "p", "published": "\\u001b]0;pwned\\u0007", "paragraphs": ["x"]}\n'
+    result = load_sources([write(tmp_path / "p.jsonl", line)])
+    (error,) = result.errors
+    assert "\x1b" not in error.reason and "\u241b]0;pwned" in error.reason
