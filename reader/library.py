@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -12,6 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
+from reader import library_cache, library_reads
 from reader.library_rows import (
     ArticleRow,
     Entry,
@@ -24,7 +24,6 @@ from reader.library_rows import (
     chunks,
     content_hash,
     marks,
-    row_from_db,
     store_entries,
 )
 from reader.library_schema import DEFAULT_BUSY_TIMEOUT, LibraryError, connect, translate_errors
@@ -149,26 +148,7 @@ class Library:
     def subscriptions(self) -> tuple[Subscription, ...]:
         """Every feed by title, each with its unread (and not archived) count."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT f.id, f.url, f.title, f.etag, f.last_modified, f.last_error, "
-                "coalesce(u.unread, 0), f.last_fetch_at FROM feeds f LEFT JOIN ("
-                "  SELECT feed_id, count(*) AS unread FROM articles"
-                "  WHERE read = 0 AND archived = 0 GROUP BY feed_id"
-                ") u ON u.feed_id = f.id ORDER BY f.title COLLATE NOCASE, f.url"
-            ).fetchall()
-        return tuple(
-            Subscription(
-                id=row[0],
-                url=row[1],
-                title=row[2],
-                etag=row[3],
-                last_modified=row[4],
-                last_error=row[5],
-                unread=row[6],
-                last_fetch_at=None if row[7] is None else datetime.fromisoformat(row[7]),
-            )
-            for row in rows
-        )
+            return library_reads.subscriptions(conn)
 
     def record_error(self, feed_url: str, error: str) -> None:
         """Remember why the last fetch of a feed failed (shown next to it)."""
@@ -263,25 +243,14 @@ class Library:
         feed_id: int | None = None,
     ) -> tuple[ArticleRow, ...]:
         """The article list, newest first (published time, else when it was first fetched)."""
-        where: list[str] = []
-        params: list[object] = []
-        if unread:
-            where.append("read = 0")
-        if starred:
-            where.append("starred = 1")
-        if not include_archived:
-            where.append("archived = 0")
-        if feed_id is not None:
-            where.append("feed_id = ?")
-            params.append(feed_id)
-        clause = f"WHERE {' AND '.join(where)} " if where else ""
         with self._read() as conn:
-            cursor = conn.execute(
-                "SELECT id, title, url, source, published, read, starred, archived, feed_id "
-                f"FROM articles {clause}ORDER BY sort_at DESC, seq DESC",
-                params,
+            return library_reads.article_rows(
+                conn,
+                unread=unread,
+                starred=starred,
+                include_archived=include_archived,
+                feed_id=feed_id,
             )
-            return tuple(map(row_from_db, cursor))
 
     def article(self, article_id: str) -> Article:
         """The full article; raises ``KeyError`` for an unknown id."""
@@ -292,21 +261,8 @@ class Library:
 
     def articles(self, ids: Sequence[str]) -> tuple[Article, ...]:
         """Full articles in the order asked for (unknown ids left out), a few queries in all."""
-        by_id: dict[str, Article] = {}
         with self._read() as conn:
-            for chunk in chunks(list(dict.fromkeys(ids))):
-                for row in conn.execute(
-                    "SELECT a.id, a.title, b.paragraphs, a.source, a.url, a.published, a.origin "
-                    "FROM articles a JOIN article_bodies b ON b.seq = a.seq "
-                    f"WHERE a.id IN ({marks(len(chunk))})",
-                    chunk,
-                ):
-                    published = None if row[5] is None else datetime.fromisoformat(row[5])
-                    paragraphs = tuple(json.loads(row[2]))
-                    by_id[row[0]] = Article(
-                        row[0], row[1], paragraphs, row[3], row[4], published, row[6]
-                    )
-        return tuple(by_id[article_id] for article_id in ids if article_id in by_id)
+            return library_reads.articles(conn, ids)
 
     # Flags -----------------------------------------------------------------------------------
 
@@ -379,43 +335,27 @@ class Library:
     def cached(self, kind: str, digest: str) -> bytes | None:
         """A stored result (fold plan, entities...) for text with this content hash, if any."""
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT payload FROM cache WHERE kind = ? AND content_hash = ?", (kind, digest)
-            ).fetchone()
-        return None if row is None else bytes(row[0])
+            return library_cache.cached(conn, kind, digest)
 
     def cache(self, kind: str, digest: str, payload: bytes) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO cache (kind, content_hash, payload, stored_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (kind, content_hash) DO UPDATE SET payload = excluded.payload, "
-                "stored_at = excluded.stored_at",
-                (kind, digest, payload, self._clock().isoformat()),
-            )
+            library_cache.cache(conn, kind, digest, payload, self._clock().isoformat())
 
     def cache_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
         """Store many results of one kind in one transaction (same rules as ``cache``)."""
         stored_at = self._clock().isoformat()
         with self._write() as conn:
-            conn.executemany(
-                "INSERT INTO cache (kind, content_hash, payload, stored_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (kind, content_hash) DO UPDATE SET payload = excluded.payload, "
-                "stored_at = excluded.stored_at",
-                ((kind, key, payload, stored_at) for key, payload in entries),
-            )
+            library_cache.cache_many(conn, kind, entries, stored_at)
 
     def cached_all(self, kind: str) -> tuple[tuple[str, bytes], ...]:
         """Every stored ``(key, payload)`` of one kind."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT content_hash, payload FROM cache WHERE kind = ?", (kind,)
-            ).fetchall()
-        return tuple((key, bytes(payload)) for key, payload in rows)
+            return library_cache.cached_all(conn, kind)
 
     def clear_cache(self, kind: str) -> int:
         """Forget every result of one kind; returns how many."""
         with self._write() as conn:
-            return conn.execute("DELETE FROM cache WHERE kind = ?", (kind,)).rowcount
+            return library_cache.clear_cache(conn, kind)
 
     def prune_cache(self, kind: str) -> int:
         """Drop results of a kind keyed by content hash whose text no article has any more.
@@ -423,22 +363,12 @@ class Library:
         Only for kinds keyed by ``content_hash``: a kind keyed otherwise would lose everything.
         """
         with self._write() as conn:
-            cursor = conn.execute(
-                "DELETE FROM cache WHERE kind = ? "
-                "AND content_hash NOT IN (SELECT content_hash FROM articles)",
-                (kind,),
-            )
-            return cursor.rowcount
+            return library_cache.prune_cache(conn, kind)
 
     def get_blob(self, name: str) -> bytes | None:
         with self._read() as conn:
-            row = conn.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
-        return None if row is None else bytes(row[0])
+            return library_cache.get_blob(conn, name)
 
     def put_blob(self, name: str, data: bytes) -> None:
         with self._write() as conn:
-            conn.execute(
-                "INSERT INTO blobs (name, data, stored_at) VALUES (?, ?, ?) ON CONFLICT (name) "
-                "DO UPDATE SET data = excluded.data, stored_at = excluded.stored_at",
-                (name, data, self._clock().isoformat()),
-            )
+            library_cache.put_blob(conn, name, data, self._clock().isoformat())
