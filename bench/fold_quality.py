@@ -1,7 +1,7 @@
 """Measure paragraph folding against a gold file of duplicate pairs and hard negatives.
 
     python bench/fold_quality.py GOLD.jsonl [--threshold T] [--sweep] [--timing]
-                                 [--pred-out PRED.jsonl]
+                                 [--incremental N] [--pred-out PRED.jsonl]
 
 GOLD lines look like {"id", "paragraphs", "dups", "dup_tags", "hard_negatives"}; only "id" and
 "paragraphs" reach the folder. Every fold becomes a pair (paragraph, twin); the transitive closure
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.fold import DEFAULT_THRESHOLD, fold
-from reader.model import Article, FoldPlan
+from reader.fold_index import FoldIndex, fold_new
+from reader.model import Article, Fold, FoldPlan
 
 SWEEP = (70.0, 74.0, 78.0, 80.0, 82.0, 84.0, 86.0, 88.0, 90.0, 92.0, 94.0, 96.0, 98.0)
 
@@ -215,6 +216,20 @@ def replicated(articles: Sequence[Article], paragraphs: int, seed: int = 0) -> l
     return out
 
 
+def folded_in_steps(articles: Sequence[Article], steps: int, threshold: float) -> FoldPlan:
+    """The plan ``fold_new`` builds when the articles arrive in ``steps`` batches, the index
+    going through ``to_bytes``/``from_bytes`` between batches as a stored library's would."""
+    index = FoldIndex(threshold)
+    merged: dict[str, tuple[Fold, ...]] = {}
+    size = -(-len(articles) // max(1, steps))
+    for start in range(0, len(articles), size):
+        plan, index = fold_new(
+            FoldIndex.from_bytes(index.to_bytes()), articles[start : start + size]
+        )
+        merged.update(plan.by_article)
+    return FoldPlan(threshold=threshold, by_article=merged)
+
+
 def median_seconds(articles: Sequence[Article], threshold: float, runs: int = 3) -> float:
     times = []
     for _ in range(runs):
@@ -231,6 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="figures for a range of thresholds")
     parser.add_argument("--timing", action="store_true", help="median of 3 runs, file and 10k")
     parser.add_argument("--pred-out", type=Path, help="write folds as prediction JSONL here")
+    parser.add_argument(
+        "--incremental",
+        type=int,
+        metavar="N",
+        help="also fold the file in N batches with fold_new and check the plan is the same",
+    )
     args = parser.parse_args(argv)
 
     gold = load_gold(args.gold)
@@ -240,6 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(report(score(gold, predicted_pairs(plan))))
     if args.pred_out:
         write_predictions(plan, args.pred_out)
+    if args.incremental:
+        stepped = folded_in_steps(gold.articles, args.incremental, args.threshold)
+        same = stepped.by_article == plan.by_article
+        verdict = "same plan" if same else "DIFFERENT plan"
+        print(f"folded in {args.incremental} batches with fold_new: {verdict}")
+        if not same:
+            return 1
     if args.sweep:
         print()
         print(sweep(gold, sorted({*SWEEP, args.threshold})))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
 
-from reader.model import Article, Fold, FoldPlan, ParagraphRef
+from reader.model import Article, FoldPlan
 from reader.normalize import MatchText, match_text
 
 if TYPE_CHECKING:
@@ -55,6 +54,8 @@ def _opposites_table(pairs: str) -> Mapping[str, frozenset[str]]:
 _OPPOSITE_OF = _opposites_table(_OPPOSITES)
 # "likely" and "unlikely", "legal" and "illegal": a negating prefix is an opposite too.
 _NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+_MIN_NEGATED_CHARS = 6
+"""A negating prefix (two letters at least) on a word of four letters at least."""
 _NEGATIONS = frozenset(("not", "no", "never", "nor", "neither", "cannot", "none", "nothing"))
 _LONG_NAME = 7
 """Names this long may carry two typos and still be the same name."""
@@ -139,12 +140,15 @@ def _opposed(removed: Sequence[str], added: Sequence[str]) -> bool:
     gone, came = set(removed), set(added)
     if any(not _OPPOSITE_OF.get(word, frozenset()).isdisjoint(came) for word in gone):
         return True
-    return any(
-        len(word) - len(prefix) >= 4 and word.startswith(prefix) and word[len(prefix) :] in other
-        for words, other in ((gone, came), (came, gone))
-        for word in words
-        for prefix in _NEGATING_PREFIXES
-    )
+    for words, other in ((gone, came), (came, gone)):
+        for word in words:
+            if len(word) < _MIN_NEGATED_CHARS:
+                continue
+            for prefix in _NEGATING_PREFIXES:
+                if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+                    if word[len(prefix) :] in other:
+                        return True
+    return False
 
 
 def _numbers_agree(a: MatchText, b: MatchText) -> bool:
@@ -221,104 +225,53 @@ def paragraph_similarity(a: str, b: str) -> float:
     return similarity(match_text(a), match_text(b))
 
 
-def _fuzzy_neighbours(texts: Sequence[MatchText], threshold: float) -> dict[int, dict[int, float]]:
-    """Every pair of distinct keys scoring at least ``threshold`` without contradicting."""
-    from rapidfuzz import fuzz, process
+def verification_tools() -> _Tools:
+    """rapidfuzz's functions for ``verified_score``; fetch once per batch of pairs."""
+    return _tools()
 
-    tools = _tools()
-    eligible = sorted(
-        (i for i, t in enumerate(texts) if len(t.key) >= MIN_FUZZY_CHARS),
-        key=lambda i: (len(texts[i].key), i),
-    )
-    keys = [texts[i].key for i in eligible]
-    lengths = [len(k) for k in keys]
-    heads = [k[:_HEAD_CHARS] for k in keys]
-    # ratio >= T needs short/long >= T / (200 - T): only that length window can match.
-    reach = 200.0 / threshold - 1.0
-    neighbours: dict[int, dict[int, float]] = {}
 
-    for i, key in enumerate(keys):
-        hi = bisect_right(lengths, lengths[i] * reach)
-        found = {
-            i + 1 + j
-            for _, _, j in process.extract(
-                key,
-                keys[i + 1 : hi],
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=threshold,
-                limit=None,
-            )
-        }
-        a = texts[eligible[i]]
-        if _may_be_cut_short(a):
-            found.update(
-                i + 1 + j
-                for _, _, j in process.extract(
-                    heads[i],
-                    heads[i + 1 :],
-                    scorer=fuzz.ratio,
-                    processor=None,
-                    score_cutoff=_HEAD_CUTOFF,
-                    limit=None,
-                )
-            )
-        for j in sorted(found):
-            b = texts[eligible[j]]
-            # Cheapest test first: templated text (scores, prices) differs mostly in figures.
-            if not _numbers_agree(a, b):
-                continue
-            score = _similarity(a, b, tools)
-            if score >= threshold and not _contradicts(a, b, tools):
-                neighbours.setdefault(eligible[i], {})[eligible[j]] = score
-                neighbours.setdefault(eligible[j], {})[eligible[i]] = score
-    return neighbours
+def verified_score(
+    a: MatchText, b: MatchText, threshold: float, *, a_first: bool, tools: _Tools
+) -> float | None:
+    """The score at which two distinct keys fold onto each other, or None when they do not.
+
+    This is the decision exhaustive comparison makes for every pair: a whole-text ratio at the
+    threshold, or (when the shorter could be a copy cut short) openings at least 75% alike;
+    then equal figures, the better of whole and prefix similarity, and no contradiction.
+    ``a_first`` says which text comes first among equally long ones (load order of keys).
+    """
+    if len(a.key) < MIN_FUZZY_CHARS or len(b.key) < MIN_FUZZY_CHARS or a.key == b.key:
+        return None
+    if len(b.key) < len(a.key) or (len(b.key) == len(a.key) and not a_first):
+        a, b = b, a
+    if tools.ratio(a.key, b.key) < threshold and not (
+        _may_be_cut_short(a)
+        and tools.ratio(a.key[:_HEAD_CHARS], b.key[:_HEAD_CHARS]) >= _HEAD_CUTOFF
+    ):
+        return None
+    # Cheapest test first: templated text (scores, prices) differs mostly in figures.
+    if not _numbers_agree(a, b):
+        return None
+    score = _similarity(a, b, tools)
+    if score >= threshold and not _contradicts(a, b, tools):
+        return score
+    return None
+
+
+def check_threshold(threshold: float) -> None:
+    if not 0.0 < threshold <= 100.0:
+        raise ValueError(f"threshold must be in (0, 100], got {threshold}")
 
 
 def fold(articles: Sequence[Article], *, threshold: float = DEFAULT_THRESHOLD) -> FoldPlan:
     """Fold every later near-duplicate paragraph onto an earlier one, preferring the earliest
-    paragraph that is itself kept. Load order, then paragraph order, decides what is earlier."""
-    if not 0.0 < threshold <= 100.0:
-        raise ValueError(f"threshold must be in (0, 100], got {threshold}")
-    places = [(a, p) for a, article in enumerate(articles) for p in range(len(article.paragraphs))]
-    key_index: dict[str, int] = {}
-    texts: list[MatchText] = []
-    key_of_place: list[int] = []
-    cache: dict[str, int] = {}
-    for a, p in places:
-        raw = articles[a].paragraphs[p]
-        unique = cache.get(raw)
-        if unique is None:
-            text = match_text(raw)
-            unique = key_index.get(text.key)
-            if unique is None:
-                unique = len(texts)
-                key_index[text.key] = unique
-                texts.append(text)
-            cache[raw] = unique
-        key_of_place.append(unique)
+    paragraph that is itself kept. Load order, then paragraph order, decides what is earlier.
 
-    neighbours = _fuzzy_neighbours(texts, threshold)
-    first_seen: dict[int, int] = {}
-    first_kept: dict[int, int] = {}
-    by_article: dict[str, list[Fold]] = {}
-    for place, (a, p) in enumerate(places):
-        unique = key_of_place[place]
-        if not texts[unique].key:
-            continue
-        options = [(unique, 100.0)] + sorted(neighbours.get(unique, {}).items())
-        kept = [(first_kept[u], s) for u, s in options if u in first_kept]
-        seen = kept or [(first_seen[u], s) for u, s in options if u in first_seen]
-        first_seen.setdefault(unique, place)
-        if not seen:
-            first_kept.setdefault(unique, place)
-            continue
-        target, score = min(seen)
-        ta, tp = places[target]
-        by_article.setdefault(articles[a].id, []).append(
-            Fold(paragraph=p, same_as=ParagraphRef(articles[ta].id, tp), score=score)
-        )
-    return FoldPlan(
-        threshold=threshold,
-        by_article={aid: tuple(folds) for aid, folds in by_article.items()},
-    )
+    Candidates come from character fingerprints (``reader.fold_candidates``), so the cost grows
+    about linearly with the corpus; each candidate pair gets the exact pairwise decision of
+    ``verified_score``."""
+    check_threshold(threshold)
+    from reader.fold_index import FoldIndex, fold_batch
+
+    plan, _ = fold_batch(FoldIndex(threshold=threshold), articles, keep_index=False)
+    return plan

@@ -241,8 +241,10 @@ class Library:
         starred: bool = False,
         include_archived: bool = False,
         feed_id: int | None = None,
+        limit: int | None = None,
     ) -> tuple[ArticleRow, ...]:
-        """The article list, newest first (published time, else when it was first fetched)."""
+        """The article list, newest first (published time, else when it was first fetched);
+        ``limit`` gives just the first rows, e.g. one screenful to paint at once."""
         with self._read() as conn:
             return library_reads.article_rows(
                 conn,
@@ -250,6 +252,7 @@ class Library:
                 starred=starred,
                 include_archived=include_archived,
                 feed_id=feed_id,
+                limit=limit,
             )
 
     def article(self, article_id: str) -> Article:

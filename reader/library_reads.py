@@ -43,6 +43,7 @@ def article_rows(
     starred: bool,
     include_archived: bool,
     feed_id: int | None,
+    limit: int | None = None,
 ) -> tuple[ArticleRow, ...]:
     where: list[str] = []
     params: list[object] = []
@@ -56,9 +57,14 @@ def article_rows(
         where.append("feed_id = ?")
         params.append(feed_id)
     clause = f"WHERE {' AND '.join(where)} " if where else ""
+    if limit is not None:
+        clause_limit = " LIMIT ?"
+        params.append(limit)
+    else:
+        clause_limit = ""
     cursor = conn.execute(
         "SELECT id, title, url, source, published, read, starred, archived, feed_id "
-        f"FROM articles {clause}ORDER BY sort_at DESC, seq DESC",
+        f"FROM articles {clause}ORDER BY sort_at DESC, seq DESC{clause_limit}",
         params,
     )
     return tuple(map(row_from_db, cursor))

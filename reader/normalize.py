@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate
 
 # Typographic variants that syndication swaps freely; NFKC leaves these alone.
 _CHAR_MAP = str.maketrans(
@@ -39,8 +40,8 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
-# A trailing ellipsis marks a copy cut short by the outlet that published it.
-_TRUNCATION_MARK = re.compile(r"\s*(?:\.\s*){2,}\s*$")
+# A trailing ellipsis (a final run of dots and spaces holding two dots or more) marks a copy cut
+# short by the outlet that published it.
 
 # "LONDON (Reuters) - ", "AMMAN, Jordan - ", "WASHINGTON, Dec 3 (AP) -", "(AFP) - ".
 _CITY = r"[A-Z][A-Z.']{2,}(?:\s+[A-Z][A-Z.']+){0,3}"
@@ -57,15 +58,18 @@ _BYLINE = re.compile(
     + r"|[A-Z]{2,}(?:\s+[A-Z][A-Z'.-]+){1,3}\s+)"
 )
 
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?%)\]])")
+_SPACE_BEFORE_MARKS = tuple(" " + mark for mark in ".,;:!?%)]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _BILLION = re.compile(r"(?<=\d)\s*bn\b", re.IGNORECASE)
 _MILLION = re.compile(r"(?<=\d)\s*m\b")
 _PERCENT = re.compile(r"(?<=\d)\s*%|\bper\s+cent\b", re.IGNORECASE)
 _NOT_CONTRACTION = re.compile(r"n't\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+_NEAR_DIGIT = re.compile(r"\d(?:,\d|\s*(?:[bB][nN]|m)\b)")
+"""Text _THOUSANDS, _BILLION or _MILLION could change (a superset, as a cheap guard)."""
 _DECIMAL_ZEROS = re.compile(r"^\d+\.\d*0$")
 _WORD = re.compile(r"\w+(?:['.]\w+)*")
+_WORD_SPLIT = re.compile(r"(\w+(?:['.]\w+)*)")
 _SENTENCE_END = frozenset(".!?:;\"'(-")
 # A full stop after these does not end a sentence ("Mr. Smith" keeps Smith a name).
 _ABBREVIATIONS = frozenset(
@@ -215,35 +219,77 @@ def strip_dateline(text: str) -> str:
     return _DATELINE.sub("", stripped, count=1)
 
 
-def match_text(text: str) -> MatchText:
-    """Normalise one paragraph for comparison (pure, deterministic)."""
-    clean = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
-    clean = " ".join(clean.split())
-    truncated = bool(_TRUNCATION_MARK.search(clean))
-    if truncated:
-        clean = _TRUNCATION_MARK.sub("", clean)
-    clean = strip_dateline(clean)
-    clean = _SPACE_BEFORE_PUNCT.sub(r"\1", clean)
-    clean = _THOUSANDS.sub("", clean)
-    clean = _BILLION.sub(" billion", clean)
-    clean = _MILLION.sub(" million", clean)
-    clean = _PERCENT.sub(" percent", clean)
-    clean = _NOT_CONTRACTION.sub(" not", clean)
+_WORD_MEMO_LIMIT = 200_000
+"""A ``MatchTexts`` forgets its canonical words past this many (bounds its memory)."""
 
-    words: list[str] = []
-    names: list[bool] = []
-    for found in _WORD.finditer(clean):
-        raw = found.group()
-        word = _canonical_word(raw)
-        if not word:
-            continue
-        sentence_start = _starts_sentence(clean, found.start())
-        names.append(raw[0].isupper() and not sentence_start)
-        words.append(word)
+
+def _normalised(text: str, memo: dict[str, str], digit_words: set[str]) -> MatchText:
+    clean = unicodedata.normalize("NFKC", text)
+    if not clean.isascii() or "`" in clean:  # every other character _CHAR_MAP maps is non-ASCII
+        clean = clean.translate(_CHAR_MAP)
+    clean = " ".join(clean.split())
+    # Spaces are single by now, so the ellipsis is what rstrip(". ") takes off, if it holds
+    # two dots or more.
+    tail = len(clean) - len(clean.rstrip(". "))
+    truncated = tail >= 2 and clean.count(".", len(clean) - tail) >= 2
+    if truncated:
+        clean = clean[: len(clean) - tail]
+    clean = strip_dateline(clean)
+    # Spaces are single by now: "a ,b" -> "a,b" needs no pattern.
+    for mark in _SPACE_BEFORE_MARKS:
+        clean = clean.replace(mark, mark[1])
+    if _NEAR_DIGIT.search(clean):  # these three act only right after a digit
+        clean = _THOUSANDS.sub("", clean)
+        clean = _BILLION.sub(" billion", clean)
+        clean = _MILLION.sub(" million", clean)
+    if "%" in clean or "cent" in clean.casefold():
+        clean = _PERCENT.sub(" percent", clean)
+    if "'" in clean:
+        clean = _NOT_CONTRACTION.sub(" not", clean)
+
+    # Words alternate with the text between them: parts = [gap, word, gap, word, ..., gap].
+    parts = _WORD_SPLIT.split(clean)
+    raws = parts[1::2]
+    if len(memo) > _WORD_MEMO_LIMIT:
+        memo.clear()
+        digit_words.clear()
+    for raw in set(raws).difference(memo):
+        word = memo[raw] = _canonical_word(raw)
+        if _DIGIT.search(word):
+            digit_words.add(word)
+    words = list(map(memo.__getitem__, raws))
+    names = [False] * len(raws)
+    capitals = [k for k, raw in enumerate(raws) if raw[0].isupper()]
+    if capitals:
+        ends = list(accumulate(map(len, parts)))  # ends[2k]: where word k starts
+        for k in capitals:
+            names[k] = not _starts_sentence(clean, ends[2 * k])
+    if "" in words:
+        kept = [k for k, word in enumerate(words) if word]
+        words = [words[k] for k in kept]
+        names = [names[k] for k in kept]
     return MatchText(
         key=" ".join(words),
         words=tuple(words),
         names=tuple(names),
         truncated=truncated,
-        numbers=frozenset(w for w in words if _DIGIT.search(w)),
+        numbers=frozenset(digit_words.intersection(words)),
     )
+
+
+def match_text(text: str) -> MatchText:
+    """Normalise one paragraph for comparison (pure, deterministic)."""
+    return _normalised(text, {}, set())
+
+
+class MatchTexts:
+    """``match_text`` for many paragraphs: remembers canonical words between calls."""
+
+    __slots__ = ("_memo", "_digit_words")
+
+    def __init__(self) -> None:
+        self._memo: dict[str, str] = {}
+        self._digit_words: set[str] = set()
+
+    def __call__(self, text: str) -> MatchText:
+        return _normalised(text, self._memo, self._digit_words)

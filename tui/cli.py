@@ -16,13 +16,23 @@ if TYPE_CHECKING:
     from reader.stories import Story
     from tui.services import ReaderServices
 
-COMMANDS = ("folds", "entities", "stories", "show")
+from tui.library_commands import LIBRARY_COMMANDS, library_parser, run_library_command
+
+COMMANDS = ("folds", "entities", "stories", "show", *LIBRARY_COMMANDS)
 
 EXIT_OK = 0
 EXIT_SOURCE_FAILED = 1
 EXIT_USAGE = 2
 
 _EPILOG = """\
+library (the reader opens it when no SOURCE is given):
+  newsfold add SOURCE...              subscribe to feed URLs, feed files or an OPML file's feeds
+                                      (other files are kept as articles); then fetch them
+  newsfold refresh                    fetch every subscription (exit 0 even if some failed)
+  newsfold articles --json [--unread] [--starred]
+                                      one JSON object per stored article
+  newsfold export-opml                the subscriptions as OPML on stdout
+
 commands (scripting; the reader opens when the first argument is not one of these):
   newsfold folds --json SOURCE...     one JSON object per article: paragraphs and folds
   newsfold entities --json SOURCE...  one JSON object per article: people and places
@@ -30,7 +40,7 @@ commands (scripting; the reader opens when the first argument is not one of thes
   newsfold show [SOURCE...]           the folded article(s) as plain text
 
 SOURCE is a text, Markdown or JSON Lines file, a directory (read recursively) or - for stdin.
-With no SOURCE the reader opens the bundled sample article.
+With no SOURCE the reader opens the library (the bundled sample while it is empty).
 
 exit status: 0 every source loaded; 1 some source could not be read (the others were still
 processed and each failure was reported on stderr); 2 bad usage.
@@ -50,7 +60,7 @@ def _common_options() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         default=os.environ.get("NEWSFOLD_DB"),
-        help="state file (env NEWSFOLD_DB); this version keeps no state and writes nothing",
+        help="library file (env NEWSFOLD_DB; default: the user data folder)",
     )
     return common
 
@@ -75,6 +85,9 @@ def _app_parser() -> argparse.ArgumentParser:
         parents=[_common_options()],
     )
     parser.add_argument("--version", action="version", version=f"newsfold {_version()}")
+    parser.add_argument(
+        "--no-refresh", action="store_true", help="open the library without fetching feeds"
+    )
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="articles to open")
     return parser
 
@@ -184,7 +197,10 @@ def _open_app(args: argparse.Namespace) -> int:
     sources = list(args.sources)  # none: the app opens the bundled sample
     stdin_bytes = None
     if "-" in sources:
-        stdin_bytes = sys.stdin.buffer.read()
+        from reader.load import DEFAULT_MAX_BYTES
+
+        # One byte over the limit is enough for the loader to refuse it; never read it all.
+        stdin_bytes = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
         if not _reattach_terminal():
             print("newsfold: no terminal to show the reader on (stdin was a pipe)", file=sys.stderr)
             return EXIT_USAGE
@@ -194,7 +210,17 @@ def _open_app(args: argparse.Namespace) -> int:
     services = default_services()
     if stdin_bytes is not None:
         services = _with_stdin(services, stdin_bytes)
-    app = make_app(sources, services=services, threshold=args.threshold)
+    from tui.library_commands import db_path
+
+    # No source: the stored library (the bundled sample while it is empty).
+    library_path = None if sources else db_path(args.db)
+    app = make_app(
+        sources,
+        services=services,
+        threshold=args.threshold,
+        library_path=library_path,
+        refresh_on_start=library_path is not None and not args.no_refresh,
+    )
     app.run()
     return app.return_code or EXIT_OK
 
@@ -226,6 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command is None:
             return _open_app(_app_parser().parse_args(argv))
+        if command in LIBRARY_COMMANDS:
+            args = library_parser(command, _common_options()).parse_args(argv[1:])
+            return _guarded(lambda: run_library_command(command, args, sys.stdout))
         args = _command_parser(command).parse_args(argv[1:])
         return _guarded(lambda: _run_command(command, args, sys.stdout))
     except KeyboardInterrupt:

@@ -81,18 +81,40 @@ class EntityActions:
         assert plan is not None
         worker = get_current_worker()
         found: list[tuple[str, Entities]] = []
-        for done, article in enumerate(articles, 1):
-            if worker.is_cancelled:
-                return
-            found.append(
-                (article.id, self.services.extract(article, plan.folded_paragraphs(article.id)))
-            )
+
+        def progress(done: int) -> None:
             if done % PROGRESS_EVERY == 0:
                 percent = 100 * done // len(articles)
                 self.call_from_thread(
                     self.set_status, f"Finding people and places… {percent}% ({done:,} articles)"
                 )
-        self.post_message(EntityIndexBuilt(build_entity_index(found)))
+
+        if self.session is not None:
+            # Stored articles: read in batches on a connection of its own, cached by text.
+            from reader.entity_cache import library_entities
+            from reader.library import Library
+
+            ids = [article.id for article in articles]
+            with Library.open(self.session.path) as library:
+                pairs = library_entities(
+                    library,
+                    ids,
+                    plan,
+                    self.services.extract,
+                    cancelled=lambda: worker.is_cancelled,
+                )
+                for done, pair in enumerate(pairs, 1):
+                    found.append(pair)
+                    progress(done)
+        else:
+            for done, article in enumerate(articles, 1):
+                if worker.is_cancelled:
+                    return
+                folded = plan.folded_paragraphs(article.id)
+                found.append((article.id, self.services.extract(article, folded)))
+                progress(done)
+        if not worker.is_cancelled:
+            self.post_message(EntityIndexBuilt(build_entity_index(found)))
 
     def on_entity_index_built(self: NewsfoldApp, message: EntityIndexBuilt) -> None:
         self.entity_index = message.index

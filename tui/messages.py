@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,8 +10,11 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from reader.entity_index import EntityIndex
+    from reader.library_folds import LibraryFolds
     from reader.model import Entities, FoldPlan, LoadResult
+    from reader.refresh import RefreshReport
     from reader.stories import Story
+    from tui.library_session import LibraryListing, LibrarySession
 
 
 @dataclass
@@ -50,3 +54,29 @@ class EntityIndexBuilt(Message):
     """Every article's people and places, merged across the corpus."""
 
     index: EntityIndex
+
+
+@dataclass
+class LibraryOpened(Message):
+    """The stored library's list, flags, folds and stories, read in a worker."""
+
+    session: LibrarySession
+    listing: LibraryListing
+    folds: LibraryFolds
+    keep_cursor: bool = False
+    painted: threading.Event | None = None
+    """Set once this (first, partial) listing is on screen."""
+
+
+@dataclass
+class LibraryFailed(Message):
+    """The library could not be opened; ``reason`` is one line."""
+
+    reason: str
+
+
+@dataclass
+class LibraryRefreshed(Message):
+    """Every feed was fetched and stored (or failed, each with its reason)."""
+
+    report: RefreshReport

@@ -73,7 +73,7 @@ class TriageActions:
             self.refresh_list(keep_cursor=True)
         else:
             self.keep_shown |= change.ids
-            self.article_list.refresh_rows()
+            self.article_list.refresh_rows(change.ids)
         self._update_counts()
         prefix = "Undone: " if undone else ""
         self.set_status(f"{prefix}{change.label}" + ("" if undone else " · u to undo"))

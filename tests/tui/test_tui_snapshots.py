@@ -53,3 +53,27 @@ def test_story_member_with_a_changed_fold_at_120x36(snap_compare) -> None:
         terminal_size=(120, 36),
         run_before=settle,
     )
+
+
+TRIAGE_APP = "triage_snapshot_app.py"
+
+
+def test_list_marks_under_the_unread_filter_at_80x24(snap_compare) -> None:
+    """80x24: a0 starred (★), a1 archived (gone), a2 read with r (kept, dimmed, no •) under
+    the Unread filter; the border says "Unread (5)" and "4 unread"; status "… u to undo"."""
+    assert snap_compare(
+        TRIAGE_APP,
+        press=["s", "j", "a", "f", "j", "r"],
+        terminal_size=(80, 24),
+        run_before=settle,
+    )
+
+
+def test_starred_filter_at_160x48(snap_compare) -> None:
+    """160x48: the Starred filter after starring the first and last articles: two rows."""
+    assert snap_compare(
+        TRIAGE_APP,
+        press=["s", "G", "s", "f", "f"],
+        terminal_size=(160, 48),
+        run_before=settle,
+    )

@@ -188,3 +188,23 @@ async def test_o_runs_browser_from_argv_without_a_shell(monkeypatch) -> None:
         await pilot.press("o")
         await settle(pilot)
     assert calls == [["lynx", "-dump", "https://example.com/a;$(reboot)&b=`id`"]]
+
+
+async def test_the_command_palette_offers_every_key_action() -> None:
+    from tui.palette import palette_commands
+    from tui.screens.help import describe_action
+    from tui.widgets.key_hints import bindings_of
+
+    app = triage_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = {command.title for command in palette_commands(app)}
+        for binding in bindings_of(app):
+            if binding.action in ("quit", "show_help") or binding.system:
+                continue
+            assert describe_action(binding) in titles, binding.action
+        assert "List: Open" in titles and "People & places: Articles naming" in titles
+        # Running one from the palette does what its key does.
+        (star,) = [c for c in palette_commands(app) if c.title == "Star"]
+        await star.callback()
+        assert app.triage.starred == {"article-0"}

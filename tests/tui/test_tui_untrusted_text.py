@@ -51,3 +51,43 @@ async def test_markup_and_escapes_render_literally_and_do_nothing() -> None:
         assert app.is_running
         # The click landed on the row and did what a click on a row does: open the article.
         assert isinstance(app.focused, ArticleView)
+
+
+async def test_a_badge_marks_articles_whose_text_carried_escapes_and_only_those() -> None:
+    articles = [
+        Article(id="clean", title="Plain title", paragraphs=("Plain text.",)),
+        Article(id="title", title="Title \x1b]0;pwned\x07 here", paragraphs=("Fine.",)),
+        Article(id="body", title="Body hides one", paragraphs=("Zero\u200bwidth \u202eflip",)),
+    ]
+    app = make_app(["feed"], services=FakeLibrary(articles).services(), threshold=90)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        rows = lines_of(app.query_one(ArticleList))
+        assert "⚠" not in rows[0] and "⚠ Title ␛]0;pwned␇ here" in rows[2]
+        assert "⚠" not in rows[4]  # the list checks titles; the open article checks it all
+        view = app.query_one(ArticleView)
+        assert not view.stripped and "⚠" not in text_of(view)
+        for row, stripped in ((1, True), (2, True)):
+            app.query_one(ArticleList).focus()
+            app.query_one(ArticleList).move_cursor(row)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert view.stripped is stripped
+            assert "⚠ this article held terminal escapes" in text_of(view)
+
+
+async def test_a_source_name_with_markup_stays_literal_in_the_list_border() -> None:
+    evil = "[@click=app.quit]Evil[/] [b]Feed"
+    articles = [
+        Article(id="a", title="One", paragraphs=("Text one.",), source=evil),
+        Article(id="b", title="Two", paragraphs=("Text two.",), source="Calm"),
+    ]
+    app = make_app(["feed"], services=FakeLibrary(articles).services(), threshold=90)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.show_only_source(evil)
+        await settle(pilot)
+        border = app.query_one(ArticleList)._border_title
+        assert border is not None and evil in border.plain
+        assert [a.id for a in app.query_one(ArticleList).shown] == ["a"]
+        assert app.is_running

@@ -28,10 +28,13 @@ ROW_HEIGHT = 2
 FOLDED_MARK = "≈"
 UNREAD_MARK = "•"
 STAR_MARK = "★"
+STRIPPED_BADGE = "⚠"
 
 
 class ArticleList(CursorView):
     """Titles with source and date; marks for unread, starred and folded; one row per story."""
+
+    JUMP_SCROLL = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Open", key_display="↵", tooltip="Open the article"),
@@ -55,6 +58,7 @@ class ArticleList(CursorView):
         "article-list--read",
         "article-list--star",
         "article-list--story",
+        "article-list--badge",
     }
 
     class Selected(Message):
@@ -82,6 +86,7 @@ class ArticleList(CursorView):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._articles: Sequence[Article] = ()
+        self._index_of: dict[str, int] | None = None
         self._rows: Sequence[int] = ()
         self._stories: dict[int, StoryRow] | None = None
         self._triage = Triage()
@@ -130,6 +135,8 @@ class ArticleList(CursorView):
     ) -> None:
         """Show the rows of ``view`` (every article when None); nothing is copied."""
         current = self.highlighted_index if keep_cursor else None
+        if articles is not self._articles:
+            self._index_of = None
         self._articles = articles
         self._rows = view.rows if view is not None else range(len(articles))
         self._stories = dict(view.stories) if view is not None and view.stories else None
@@ -164,9 +171,21 @@ class ArticleList(CursorView):
     def show_placeholder(self, text: str) -> None:
         self.set_articles((), placeholder=text)
 
-    def refresh_rows(self) -> None:
-        """Flags changed: redraw what is on screen (rows stay where they are)."""
-        self.refresh()
+    def refresh_rows(self, article_ids: Collection[str] | None = None) -> None:
+        """Flags changed: redraw those articles' rows if on screen (rows stay where they are).
+
+        One row, not the pane: over SSH a full repaint of the list costs kilobytes.
+        """
+        if article_ids is None or len(article_ids) > 8:
+            self.refresh()
+            return
+        if self._index_of is None:
+            self._index_of = {article.id: index for index, article in enumerate(self._articles)}
+        for article_id in article_ids:
+            index = self._index_of.get(article_id)
+            row = None if index is None else self.row_of(index)
+            if row is not None:
+                self._refresh_item(row)
 
     def set_folded(self, article_ids: Collection[str]) -> None:
         """Mark the articles that have folded paragraphs."""
@@ -175,9 +194,11 @@ class ArticleList(CursorView):
 
     def mark_open(self, index: int) -> None:
         """Mark entry ``index`` as the one in the article pane."""
-        self.open_index = index
-        # Only the rows on screen are drawn, so a full refresh costs a screenful of lines.
-        self.refresh()
+        previous, self.open_index = self.open_index, index
+        for entry in (previous, index):
+            row = None if entry is None else self.row_of(entry)
+            if row is not None:
+                self._refresh_item(row)
 
     # -- actions --------------------------------------------------------------------------
 
@@ -247,17 +268,28 @@ class ArticleList(CursorView):
         if part == 0:
             triage = self._triage
             read = article.id in triage.read
-            unread = Segment(" " if read else UNREAD_MARK, styles.text("article-list--mark"))
+            # Blank marks carry no style, so they merge with the line: fewer bytes per row.
+            mark_style = styles.text("article-list--mark")
+            unread = Segment(" ") if read else Segment(UNREAD_MARK, mark_style)
             star = article.id in triage.starred
-            star_mark = Segment(STAR_MARK if star else " ", styles.text("article-list--star"))
-            fold = FOLDED_MARK if article.id in self._folded else " "
-            fold_mark = Segment(fold, styles.text("article-list--mark"))
+            star_mark = (
+                Segment(STAR_MARK, styles.text("article-list--star")) if star else Segment(" ")
+            )
+            folded = article.id in self._folded
+            fold_mark = Segment(FOLDED_MARK, mark_style) if folded else Segment(" ")
             if index == self.open_index:
                 style = styles.text("article-list--open")
             else:
                 style = styles.text("article-list--read") if read else NULL_STYLE
-            title = ellipsize(safe_text(article.title) or "(untitled)", room)
-            return [unread, star_mark, fold_mark, Segment(" " + indent), Segment(title, style)]
+            shown = safe_text(article.title)
+            badge: list[Segment] = []
+            if shown != article.title:
+                # Something in the title would have driven the terminal: say so, show it as text.
+                badge = [Segment(STRIPPED_BADGE + " ", styles.text("article-list--badge"))]
+                room = max(room - 2, 1)
+            title = ellipsize(shown or "(untitled)", room)
+            head = [unread, star_mark, fold_mark, Segment(" " + indent)]
+            return [*head, *badge, Segment(title, style)]
         meta = safe_text(article_meta(article))
         segments = [Segment("    " + indent)]
         if story is not None and story.lead:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
 
-from reader.sanitize import safe_text
+from reader.sanitize import safe_text, was_sanitised
 from tui.fold_display import RunDisplay
 from tui.widgets.article_layout import Block, Piece, article_meta, block_pieces, build_blocks
 from tui.widgets.cursor_view import CursorView
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 Line: TypeAlias = list[Segment]
 """One line of text with its own styles, before the line's background is applied."""
+
+STRIPPED_BADGE = "⚠"
+STRIPPED_NOTE = "this article held terminal escapes or hidden characters: shown as text (␛, �)"
 
 ROLE_COMPONENTS = {
     "paragraph": "",
@@ -58,6 +61,7 @@ class ArticleView(CursorView):
         "article-view--twin",
         "article-view--mention",
         "article-view--changed",
+        "article-view--badge",
         "article-view--cursor",
     }
 
@@ -68,6 +72,7 @@ class ArticleView(CursorView):
         self._runs: tuple[RunDisplay, ...] = ()
         self._expanded: set[int] = set()
         self._mentions: dict[int, list[tuple[int, int]]] = {}
+        self._stripped: bool | None = None
         self._mention_at = -1
         """Which highlighted mention ``n``/``N`` last jumped to."""
         self._blocks: list[Block] = []
@@ -242,6 +247,7 @@ class ArticleView(CursorView):
         return max(self.scrollable_content_region.width, 12)
 
     def _forget_lines(self) -> None:
+        self._stripped = None
         self._heights.clear()
         self._rendered.clear()
         self._header = None
@@ -278,7 +284,22 @@ class ArticleView(CursorView):
             return self._wrap(safe_text(self._placeholder), "article-view--meta", width)
         title = self._wrap(safe_text(self._article.title), "article-view--title", width)
         meta = self._wrap(safe_text(article_meta(self._article)), "article-view--meta", width)
-        return [*title, *meta, []]
+        badge: list[Line] = []
+        if self.stripped:
+            note = f"{STRIPPED_BADGE} {STRIPPED_NOTE}"
+            badge = self._wrap(note, "article-view--badge", width)
+        return [*title, *meta, *badge, []]
+
+    @property
+    def stripped(self) -> bool:
+        """The article carried control characters, escapes or hidden formatting, shown as text."""
+        article = self._article
+        if article is None:
+            return False
+        if self._stripped is None:
+            texts = (article.title, article.source, article.url, *article.paragraphs)
+            self._stripped = any(was_sanitised(text) for text in texts)
+        return self._stripped
 
     def _wrap(self, text: str, component: str, width: int) -> list[Line]:
         style = self._line_styles.text(component)

@@ -14,6 +14,9 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
     belongs to; the cursor movement, paging, clicks and minimal refreshes are shared.
     """
 
+    JUMP_SCROLL = False
+    """Scroll by half a page, not a line, when the cursor leaves the screen."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.cursor = 0
@@ -47,10 +50,16 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
         self._refresh_item(previous)
         self._refresh_item(index)
         top, height = self._item_span(index)
+        page = self._page_height()
+        view_top = self.scroll_offset.y
+        outside = top < view_top or top + height > view_top + page
+        if self.JUMP_SCROLL and outside and height * 4 <= page:
+            # Leaving the screen scrolls half a page at once: every scroll repaints the whole
+            # pane, so scrolling a line per move would repaint on every move (bytes over SSH).
+            self.scroll_to(y=max(top - (page - height) // 2, 0), animate=False, immediate=True)
+            return
         # Scroll instantly: smooth scrolling costs many frames (and bytes over SSH).
-        self.scroll_to_region(
-            Region(0, top, 1, min(height, self._page_height())), animate=False, immediate=True
-        )
+        self.scroll_to_region(Region(0, top, 1, min(height, page)), animate=False, immediate=True)
 
     def _refresh_item(self, index: int) -> None:
         if 0 <= index < self._item_count():
