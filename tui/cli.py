@@ -88,6 +88,13 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-refresh", action="store_true", help="open the library without fetching feeds"
     )
+    parser.add_argument(
+        "--mark-story-read",
+        action="store_true",
+        default=os.environ.get("NEWSFOLD_MARK_STORY_READ", "") not in ("", "0"),
+        help="opening one article of a story marks the others read "
+        "(env NEWSFOLD_MARK_STORY_READ=1)",
+    )
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="articles to open")
     return parser
 
@@ -220,6 +227,7 @@ def _open_app(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         library_path=library_path,
         refresh_on_start=library_path is not None and not args.no_refresh,
+        mark_story_read=args.mark_story_read,
     )
     app.run()
     return app.return_code or EXIT_OK
