@@ -371,11 +371,11 @@ def test_templated_lines_fold_fast_and_only_onto_equal_figures() -> None:
     lines = [
         f"Bitcoin traded at ${rng.randint(100, 9000):,}.{rng.randint(0, 9)}0 at "
         f"{rng.randint(10, 23)}:{rng.randint(10, 59)} GMT, the price bot reports."
-        for _ in range(4000)
+        for _ in range(2000)
     ]
     start = time.perf_counter()
     plan = fold([article(f"bot{n // 10}", *lines[n : n + 10]) for n in range(0, len(lines), 10)])
-    assert time.perf_counter() - start < 3.0
+    assert time.perf_counter() - start < 1.5
     text = {(f"bot{n // 10}", n % 10): line for n, line in enumerate(lines)}
     for aid, folds in plan.by_article.items():
         for f in folds:
@@ -387,18 +387,19 @@ def test_templated_lines_fold_fast_and_only_onto_equal_figures() -> None:
 
 def test_the_plan_does_not_depend_on_the_hash_seed() -> None:
     code = (
-        "import random, sys; sys.path.insert(0, sys.argv[1]);"
+        "import sys; sys.path.insert(0, sys.argv[1]);"
         "from test_fold import _syndicated_corpus; from reader.fold import fold;"
-        "print(hash('x') % 7, repr(sorted(fold(_syndicated_corpus(40, 3)).by_article.items())))"
+        "print(hash('x'), repr(sorted(fold(_syndicated_corpus(40, 3)).by_article.items())))"
     )
-    here = str(Path(__file__).parent)
-    outputs = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run(
-            [sys.executable, "-c", code, here], capture_output=True, text=True, env=env
-        )
-        assert result.returncode == 0, result.stderr
-        outputs.append(result.stdout.split(" ", 1))
-    assert outputs[0][0] != outputs[1][0]  # the seeds did differ
-    assert outputs[0][1] == outputs[1][1]
+    seed = "54321" if os.environ.get("PYTHONHASHSEED") == "12345" else "12345"
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    their_hash, their_plan = result.stdout.strip().split(" ", 1)
+    assert int(their_hash) != hash("x")  # this process hashes strings differently
+    assert their_plan == repr(sorted(fold(_syndicated_corpus(40, 3)).by_article.items()))
