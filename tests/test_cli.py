@@ -324,3 +324,20 @@ def test_bad_usage_with_hostile_arguments_exits_2_without_a_traceback() -> None:
     used = _run("folds", "name\x1b]0;pwned\x07.txt")  # --json missing
     assert used.returncode == EXIT_USAGE
     assert b"Traceback" not in used.stderr
+
+
+def test_max_size_refuses_a_larger_source_in_one_line_and_keeps_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("A long paragraph of words. " * 2000, encoding="utf-8")  # ~54 KB
+    small = tmp_path / "small.txt"
+    small.write_text("A short article that fits.\n", encoding="utf-8")
+    code = main(["folds", "--json", "--max-size", "0.01", str(big), str(small)])
+    captured = capsys.readouterr()
+    assert code == EXIT_SOURCE_FAILED
+    (line,) = captured.err.splitlines()
+    assert "big.txt" in line and "too big" in line and "limit" in line
+    assert [json.loads(x)["title"] for x in captured.out.splitlines()] == [
+        "A short article that fits."
+    ]

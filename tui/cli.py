@@ -62,7 +62,24 @@ def _common_options() -> argparse.ArgumentParser:
         default=os.environ.get("NEWSFOLD_DB"),
         help="library file (env NEWSFOLD_DB; default: the user data folder)",
     )
+    common.add_argument(
+        "--max-size",
+        type=_megabytes,
+        default=_megabytes(os.environ.get("NEWSFOLD_MAX_SIZE", "64")),
+        metavar="MB",
+        help="refuse a source larger than this many megabytes (env NEWSFOLD_MAX_SIZE; default 64)",
+    )
     return common
+
+
+def _megabytes(value: str) -> int:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0 < number <= 1024 * 1024:
+        raise argparse.ArgumentTypeError("must be above 0")
+    return int(number * 1024 * 1024)
 
 
 def _percent(value: str) -> float:
@@ -123,10 +140,10 @@ def _version() -> str:
         return "unknown"
 
 
-def _load(sources: Sequence[str]) -> LoadResult:
+def _load(sources: Sequence[str], max_bytes: int) -> LoadResult:
     from reader.load import load_sources
 
-    result = load_sources(sources)
+    result = load_sources(sources, max_bytes=max_bytes)
     for error in result.errors:
         print(f"newsfold: {_one_line(str(error))}", file=sys.stderr)
     return result
@@ -159,7 +176,7 @@ def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
         from reader.samples import sample_paths
 
         sources = sample_paths()
-    result = _load(sources)
+    result = _load(sources, args.max_size)
     plan = fold(result.articles, threshold=_threshold(args.threshold))
     if command == "folds":
         _json_lines((fold_record(a, plan) for a in result.articles), out)
@@ -204,19 +221,15 @@ def _open_app(args: argparse.Namespace) -> int:
     sources = list(args.sources)  # none: the app opens the bundled sample
     stdin_bytes = None
     if "-" in sources:
-        from reader.load import DEFAULT_MAX_BYTES
-
         # One byte over the limit is enough for the loader to refuse it; never read it all.
-        stdin_bytes = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
+        stdin_bytes = sys.stdin.buffer.read(args.max_size + 1)
         if not _reattach_terminal():
             print("newsfold: no terminal to show the reader on (stdin was a pipe)", file=sys.stderr)
             return EXIT_USAGE
     from tui.app import make_app
     from tui.services import default_services
 
-    services = default_services()
-    if stdin_bytes is not None:
-        services = _with_stdin(services, stdin_bytes)
+    services = _with_limit(default_services(), args.max_size, stdin_bytes)
     from tui.library_commands import db_path
 
     # No source: the stored library (the bundled sample while it is empty).
@@ -233,12 +246,17 @@ def _open_app(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
-def _with_stdin(services: ReaderServices, data: bytes) -> ReaderServices:
+def _with_limit(services: ReaderServices, max_bytes: int, stdin: bytes | None) -> ReaderServices:
+    """The loader with the size limit, reading standard input from the bytes already read."""
     from dataclasses import replace
 
     from reader.load import load_sources
 
-    return replace(services, load=lambda srcs: load_sources(srcs, stdin=io.BytesIO(data)))
+    def load(sources: Sequence[str]) -> LoadResult:
+        piped = io.BytesIO(stdin) if stdin is not None else None
+        return load_sources(sources, stdin=piped, max_bytes=max_bytes)
+
+    return replace(services, load=load)
 
 
 def _reattach_terminal() -> bool:
