@@ -338,6 +338,5 @@ def test_max_size_refuses_a_larger_source_in_one_line_and_keeps_the_others(
     assert code == EXIT_SOURCE_FAILED
     (line,) = captured.err.splitlines()
     assert "big.txt" in line and "too big" in line and "limit" in line
-    assert [json.loads(x)["title"] for x in captured.out.splitlines()] == [
-        "A short article that fits."
-    ]
+    (record,) = [json.loads(x) for x in captured.out.splitlines()]
+    assert record["paragraphs"] == ["A short article that fits."]
