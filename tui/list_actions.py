@@ -13,6 +13,10 @@ from tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from tui.app import NewsfoldApp
+    from tui.triage import FlagChange
+
+PATCH_LIMIT = 64
+"""Above this many articles at once, rebuilding the rows is as quick as editing them."""
 
 
 class ListActions:
@@ -45,6 +49,48 @@ class ListActions:
         if self.open_index is not None:
             self.article_list.open_index = self.open_index
         self._update_counts()
+
+    def patch_list(self: NewsfoldApp, change: FlagChange) -> bool:
+        """Apply an archive or unarchive to the shown rows without rebuilding them.
+
+        Only in the plain natural order (no search, pivot or open story) and for articles
+        outside stories; returns False when the list must be rebuilt instead.
+        """
+        if change.flag != "archived" or len(change.ids) > PATCH_LIMIT:
+            return False
+        if self.search_hits is not None or self.pivot is not None or self.expanded_stories:
+            return False
+        if any(article_id in self.story_of for article_id in change.ids):
+            return False
+        index_of = self._article_index()
+        shown = set(self.article_list.rows) if len(change.ids) > 1 else None
+        removed: list[int] = []
+        added: list[int] = []
+        for article_id in change.ids:
+            index = index_of.get(article_id)
+            if index is None:
+                return False
+            present = index in shown if shown is not None else index in self.article_list.rows
+            wanted = self._passes_filter(article_id)
+            if present and not wanted:
+                removed.append(index)
+            elif wanted and not present:
+                added.append(index)
+        self.article_list.patch_rows(removed, added)
+        self._update_counts()
+        return True
+
+    def _passes_filter(self: NewsfoldApp, article_id: str) -> bool:
+        triage = self.triage
+        if self.list_filter == "archived":
+            return article_id in triage.archived
+        if article_id in triage.archived:
+            return False
+        if article_id in self.keep_shown or self.list_filter == "all":
+            return True
+        if self.list_filter == "unread":
+            return article_id not in triage.read
+        return article_id in triage.starred
 
     def _article_ids(self: NewsfoldApp) -> list[str]:
         """Every article's id in list order, rebuilt only when the articles change."""

@@ -70,7 +70,8 @@ class TriageActions:
         if change.flag == "archived":
             # Archiving hides at once; unarchiving brings back; read and star keep the rows.
             self.keep_shown -= change.ids
-            self.refresh_list(keep_cursor=True)
+            if not self.patch_list(change):
+                self.refresh_list(keep_cursor=True)
         else:
             self.keep_shown |= change.ids
             self.article_list.refresh_rows(change.ids)

@@ -208,3 +208,21 @@ async def test_the_command_palette_offers_every_key_action() -> None:
         (star,) = [c for c in palette_commands(app) if c.title == "Star"]
         await star.callback()
         assert app.triage.starred == {"article-0"}
+
+
+async def test_archive_and_undo_edit_the_rows_exactly_as_a_rebuild_would() -> None:
+    app = triage_app(count=12)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one(ArticleList)
+        await pilot.press("j", "j", "a", "j", "a", "f", "j", "r", "a")
+        patched = list(article_list.rows)
+        cursor = article_list.highlighted
+        app.refresh_list(keep_cursor=True)
+        assert list(article_list.rows) == patched
+        assert article_list.highlighted == cursor
+        await pilot.press("u", "u", "u", "u")  # archive, read, archive, archive
+        patched = list(article_list.rows)
+        app.refresh_list(keep_cursor=True)
+        assert list(article_list.rows) == patched
+        assert app.triage.archived == set()

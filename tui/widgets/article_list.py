@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -161,6 +162,24 @@ class ArticleList(CursorView):
             return self._rows.index(index)
         except ValueError:
             return min(self.cursor, len(self._rows) - 1)
+
+    def patch_rows(self, removed: Collection[int], added: Collection[int]) -> None:
+        """Drop and insert rows in place, keeping the cursor on its article (or on the row that
+        took its place): archiving one article of 100k costs a list edit, not a rebuild.
+
+        Only for rows in the natural (ascending) order, which is what ``added`` is sorted into.
+        """
+        current = self.highlighted_index
+        rows = self._rows if isinstance(self._rows, list) else list(self._rows)
+        for index in removed:
+            rows.remove(index)
+        for index in added:
+            insort(rows, index)
+        self._rows = rows
+        self.virtual_size = Size(self.size.width, max(len(rows), 1) * ROW_HEIGHT)
+        self.cursor = self._row_near(current)
+        self.move_cursor(self.cursor)
+        self.refresh()
 
     def row_of(self, index: int) -> int | None:
         try:
