@@ -31,7 +31,7 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.entity_panel import EntityPanel
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.search_bar import SearchBar
-from tui.widgets.status_line import StatusLine
+from tui.widgets.status_line import StatusLine, UnreadCount
 
 if TYPE_CHECKING:
     from reader.model import Article, FoldPlan, ParagraphRef
@@ -123,6 +123,7 @@ class NewsfoldApp(
         with Horizontal(id="bottom"):
             yield KeyHints(id="hints")
             yield StatusLine(id="status")
+            yield UnreadCount(id="unread")
 
     @property
     def article_list(self) -> ArticleList:

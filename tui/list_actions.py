@@ -10,6 +10,7 @@ from reader.sanitize import safe_text
 from tui.list_model import FILTER_NAMES, build_view
 from tui.widgets.article_list import ArticleList
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.status_line import UnreadCount
 
 if TYPE_CHECKING:
     from tui.app import NewsfoldApp
@@ -24,7 +25,7 @@ class ListActions:
 
     _ids_for: tuple[object, list[str]] | None = None
     _index_for: tuple[object, dict[str, int]] | None = None
-    _shown_titles: tuple[str, str] = ("", "")
+    _shown_title: str = ""
 
     def refresh_list(self: NewsfoldApp, *, keep_cursor: bool = False) -> None:
         """Rebuild the rows from the filter, search, pivot and stories; cheap at 100k rows."""
@@ -124,11 +125,10 @@ class ListActions:
         # Setting a border title repaints the whole pane, even to the same text: only on change.
         # Content, not a str: Textual parses a str title as markup, and a feed name is not.
         title = safe_text(title)
-        subtitle = f"{unread:,} unread"
-        if self._shown_titles != (title, subtitle):
-            self._shown_titles = (title, subtitle)
+        if self._shown_title != title:
+            self._shown_title = title
             self.article_list.border_title = Content(title)
-            self.article_list.border_subtitle = Content(subtitle)
+        self.query_one(UnreadCount).count = unread
 
     def action_clear_narrowing(self: NewsfoldApp) -> None:
         """Esc on the list: drop the pivot, then the search, then go back to All."""

@@ -9,6 +9,7 @@ from reader.model import Article
 from tui.app import NewsfoldApp, make_app
 from tui.widgets.article_list import ArticleList
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.status_line import UnreadCount
 
 
 def triage_app(count: int = 6) -> NewsfoldApp:
@@ -99,7 +100,7 @@ async def test_capital_a_marks_every_shown_article_read_in_one_undoable_step() -
         await settle(pilot)
         await pilot.press("A")
         assert app.triage.read == {f"article-{i}" for i in range(6)}
-        assert app.query_one(ArticleList).border_subtitle == "0 unread"
+        assert app.query_one(UnreadCount).count == 0
         await pilot.press("u")
         assert app.triage.read == set()
 

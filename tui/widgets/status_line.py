@@ -17,3 +17,16 @@ class StatusLine(Widget):
     def render(self) -> Content:
         # Plain text, never markup: the message may quote a source name.
         return Content(safe_text(self.message))
+
+
+class UnreadCount(Widget):
+    """How many articles are unread, at the right of the bottom line.
+
+    Its own widget, not the list's border: changing a border repaints the whole pane, which
+    over SSH costs kilobytes on every read or unread.
+    """
+
+    count: reactive[int] = reactive(0, layout=True)
+
+    def render(self) -> Content:
+        return Content(f"{self.count:,} unread")
