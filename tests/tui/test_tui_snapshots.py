@@ -59,8 +59,9 @@ TRIAGE_APP = "triage_snapshot_app.py"
 
 
 def test_list_marks_under_the_unread_filter_at_80x24(snap_compare) -> None:
-    """80x24: a0 starred (★), a1 archived (gone), a2 read with r (kept, dimmed, no •) under
-    the Unread filter; the border says "Unread (5)" and "4 unread"; status "… u to undo"."""
+    """80x24: "Council" starred (★), "Storm" archived (gone), then under the Unread filter
+    "Ferry" read with r (kept in place, dimmed, no •); the border says "Unread (5)", the
+    bottom line "1 article marked read · u to undo" and "4 unread"."""
     assert snap_compare(
         TRIAGE_APP,
         press=["s", "j", "a", "f", "j", "r"],
