@@ -12,7 +12,7 @@ from reader.sanitize import safe_text
 class StatusLine(Widget):
     """Progress while the workers run, then a summary of the corpus."""
 
-    message: reactive[str] = reactive("", layout=True)
+    message: reactive[str] = reactive("")
 
     def render(self) -> Content:
         # Plain text, never markup: the message may quote a source name.
@@ -26,7 +26,7 @@ class UnreadCount(Widget):
     over SSH costs kilobytes on every read or unread.
     """
 
-    count: reactive[int] = reactive(0, layout=True)
+    count: reactive[int] = reactive(0)
 
     def render(self) -> Content:
         return Content(f"{self.count:,} unread")
