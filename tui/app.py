@@ -109,8 +109,6 @@ class NewsfoldApp(
         self.notice = ""
         """Said after the summary in the status line, e.g. why the sample is shown."""
         self.open_index: int | None = None
-        self._titles: dict[str, str] | None = None
-        self._by_id: dict[str, Article] | None = None
         # Smooth scrolling repaints many frames, which costs bytes over SSH.
         self.animation_level = "none"
 
@@ -244,19 +242,18 @@ class NewsfoldApp(
         )
 
     def _paragraph_text(self, ref: ParagraphRef) -> str | None:
-        if self._by_id is None:
-            self._by_id = {article.id: article for article in self.articles}
-        article = self._by_id.get(ref.article_id)
-        if article is not None and not article.paragraphs and self.session is not None:
-            article = self.full_article(self.articles.index(article))
-        if article is None or ref.paragraph >= len(article.paragraphs):
+        index = self._article_index().get(ref.article_id)
+        if index is None:
+            return None
+        # A stored twin is listed without its text: read it like an opened article.
+        article = self.full_article(index)
+        if ref.paragraph >= len(article.paragraphs):
             return None
         return article.paragraphs[ref.paragraph]
 
     def _title_of(self, article_id: str) -> str:
-        if self._titles is None:
-            self._titles = {article.id: article.title for article in self.articles}
-        return self._titles.get(article_id, article_id)
+        index = self._article_index().get(article_id)
+        return article_id if index is None else self.articles[index].title
 
     def _summary(self) -> str:
         parts = [plural(len(self.articles), "article")]

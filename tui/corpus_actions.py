@@ -78,8 +78,6 @@ class CorpusActions:
     def _show_loaded(self: NewsfoldApp, result: LoadResult) -> None:
         self.articles = result.articles
         self.load_errors = len(result.errors)
-        self._titles = None
-        self._by_id = None
         for error in result.errors:
             self.notify(
                 safe_text(f"Could not load {error.source}: {error.reason}"),

@@ -97,8 +97,6 @@ class LibraryActions:
         self._full_text = {}
         self.sources = ()
         self.articles = listing.articles
-        self._titles = None
-        self._by_id = None
         self.triage = self._merged_triage(listing, message.session)
         self.plan = message.folds.plan
         self._apply_stories(message.folds.stories)
@@ -236,7 +234,6 @@ class LibraryActions:
         self._full_text[article.id] = article
         if self.session is None:
             self.articles = (*self.articles[:index], article, *self.articles[index + 1 :])
-            self._by_id = None
         if self.open_index == index:
             self.open_article(index, read=False)
         self.set_status(f"Full text: {len(paragraphs)} paragraphs from the article's page")

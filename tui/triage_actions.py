@@ -109,13 +109,19 @@ class TriageActions:
         self.refresh_list(keep_cursor=True)
         self.set_status(f"Showing: {FILTER_NAMES[self.list_filter]}")
 
-    def action_open_link(self: NewsfoldApp) -> None:
+    def _target_link(self: NewsfoldApp) -> str | None:
+        """The target article's link if it is safe to open; else says why and returns None."""
         article = self._target()
         if article is None:
-            return
+            return None
         link = safe_link(article.url)
         if link is None:
             self._refuse_link(article)
+        return link
+
+    def action_open_link(self: NewsfoldApp) -> None:
+        link = self._target_link()
+        if link is None:
             return
         browser = os.environ.get("BROWSER", "")
         self.notify(f"Opening {link}", markup=False)
@@ -147,12 +153,8 @@ class TriageActions:
         webbrowser.open(link, new=2)
 
     def action_copy_link(self: NewsfoldApp) -> None:
-        article = self._target()
-        if article is None:
-            return
-        link = safe_link(article.url)
+        link = self._target_link()
         if link is None:
-            self._refuse_link(article)
             return
         # OSC 52: the terminal (even over SSH, and through tmux with set-clipboard) copies it.
         self.copy_to_clipboard(link)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui_helpers import settle
+from tui_helpers import serving, settle
 
 from reader.library import Library
 from reader.library_folds import fold_new_articles
@@ -13,6 +13,8 @@ from tui.app import NewsfoldApp, make_app
 from tui.screens.feeds import FeedsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
+
+TEST_DATA = Path(__file__).resolve().parents[1] / "reader" / "data"
 
 
 def stored_library(path: Path) -> list[str]:
@@ -119,25 +121,12 @@ async def test_capital_f_lists_feeds_with_unread_counts_and_enter_narrows(
 async def test_the_stored_list_paints_first_and_feeds_refresh_in_the_background(
     tmp_path: Path,
 ) -> None:
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    feeds = Path(__file__).resolve().parents[1] / "reader" / "data" / "feeds"
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(feeds)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(TEST_DATA / "feeds") as base_url:
         path = tmp_path / "library.sqlite3"
         ids = stored_library(path)
-        host, port = server.server_address[:2]
         with Library.open(path) as library:
-            library.subscribe(f"http://{host!s}:{port}/rss20_content.xml")
-            library.subscribe(f"http://{host!s}:{port}/gone.xml")
+            library.subscribe(f"{base_url}/rss20_content.xml")
+            library.subscribe(f"{base_url}/gone.xml")
         app = make_app(library_path=path, refresh_on_start=True)
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
@@ -159,33 +148,17 @@ async def test_the_stored_list_paints_first_and_feeds_refresh_in_the_background(
                     break
             await settle(pilot)
             assert len(app.articles) == count
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 async def test_capital_t_replaces_a_summary_with_the_pages_main_text(tmp_path: Path) -> None:
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     from tui_fakes import FakeLibrary
 
-    pages = Path(__file__).resolve().parents[1] / "reader" / "data" / "pages"
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(pages)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        host, port = server.server_address[:2]
+    with serving(TEST_DATA / "pages") as base_url:
         summary = Article(
             "s",
             "Ferry pier reopens",
             ("A short summary.",),
-            url=f"http://{host!s}:{port}/news_article.html",
+            url=f"{base_url}/news_article.html",
         )
         app = make_app(["feed"], services=FakeLibrary([summary]).services())
         async with app.run_test(size=(120, 36)) as pilot:
@@ -200,6 +173,3 @@ async def test_capital_t_replaces_a_summary_with_the_pages_main_text(tmp_path: P
             text = " ".join(view.article.paragraphs)
             assert "The ferry pier at Marlow Bay reopened" in text
             assert "ADVERTISEMENT" not in text and "SCRIPT_MARKER" not in text
-    finally:
-        server.shutdown()
-        server.server_close()
