@@ -167,9 +167,10 @@ def _json_lines(records: Iterator[dict[str, Any]], out: TextIO) -> None:
 
 
 def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
-    from reader.entities import extract
+    from reader.entities import extract, extract_all
     from reader.export import entities_record, fold_record
     from reader.fold import fold
+    from reader.fold_elsewhere import folding_elsewhere
 
     sources = args.sources
     if not sources:
@@ -177,15 +178,16 @@ def _run_command(command: str, args: argparse.Namespace, out: TextIO) -> int:
 
         sources = sample_paths()
     result = _load(sources, args.max_size)
-    plan = fold(result.articles, threshold=_threshold(args.threshold))
+    threshold = _threshold(args.threshold)
+    if command == "entities":
+        # Mentions are found while the fold runs on the other core; only counts need it.
+        with folding_elsewhere(result.articles, threshold) as plan_when_ready:
+            found = extract_all(result.articles, lambda: plan_when_ready().folded_paragraphs)
+            _json_lines(map(entities_record, result.articles, found), out)
+        return EXIT_SOURCE_FAILED if result.errors else EXIT_OK
+    plan = fold(result.articles, threshold=threshold)
     if command == "folds":
         _json_lines((fold_record(a, plan) for a in result.articles), out)
-    elif command == "entities":
-        records = (
-            entities_record(a, extract(a, folded=plan.folded_paragraphs(a.id)))
-            for a in result.articles
-        )
-        _json_lines(records, out)
     elif command == "stories":
         from reader.stories import build_stories
 
