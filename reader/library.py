@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from reader import library_cache, library_reads
+from reader import library_cache, library_reads, library_search
 from reader.library_rows import (
     ArticleRow,
     Entry,
@@ -75,7 +75,14 @@ class Library:
     ) -> Library:
         """Open (creating or migrating) the library at ``path``; raises ``LibraryError``."""
         where = Path(path).expanduser()
-        return cls(connect(where, busy_timeout=busy_timeout, clock=clock), where, clock)
+        conn = connect(where, busy_timeout=busy_timeout, clock=clock)
+        try:
+            with translate_errors(where):
+                library_search.ensure_search_index(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, where, clock)
 
     def close(self) -> None:
         with self._lock:
@@ -266,6 +273,14 @@ class Library:
         """Full articles in the order asked for (unknown ids left out), a few queries in all."""
         with self._read() as conn:
             return library_reads.articles(conn, ids)
+
+    def search_text(
+        self, query: str, *, limit: int = library_search.DEFAULT_LIMIT
+    ) -> tuple[str, ...] | None:
+        """Ids of articles whose title and text have every word of ``query`` (the last one also
+        as a prefix), best first; None when this SQLite cannot search text (no FTS5)."""
+        with self._read() as conn:
+            return library_search.search_article_ids(conn, query, limit=limit)
 
     # Flags -----------------------------------------------------------------------------------
 

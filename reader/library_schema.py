@@ -20,6 +20,7 @@ __all__ = [
     "apply_migrations",
     "backup_name",
     "connect",
+    "full_text_search_available",
     "schema_version",
     "translate_errors",
 ]
@@ -32,6 +33,34 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    needs: Callable[[sqlite3.Connection], bool] | None = None
+    """When given and false for this SQLite, the version is reached without the statements:
+    an optional feature this build lacks (``reader.library_search`` adds it later if it can)."""
+
+
+def full_text_search_available(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite has FTS5 and the JSON functions the search index is built with."""
+    del conn  # every connection of a process shares one SQLite build: probe a scratch one
+    probe = sqlite3.connect(":memory:")
+    try:
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text)")
+        probe.execute("SELECT value FROM json_each('[1]')").fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+# How the search index follows the text (see migration 3): remove what a row had, add what it has.
+_UNINDEX_OLD = (
+    "INSERT INTO article_search (article_search, rowid, title, body) "
+    "SELECT 'delete', * FROM article_search_text WHERE seq = old.seq;"
+)
+_INDEX_NEW = (
+    "INSERT INTO article_search (rowid, title, body) "
+    "SELECT * FROM article_search_text WHERE seq = new.seq;"
+)
 
 
 # Append only: a released migration never changes, because databases in the wild already ran it.
@@ -116,6 +145,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX articles_starred ON articles(sort_at) WHERE starred = 1",
         ),
     ),
+    Migration(
+        version=3,
+        description="full-text search index over titles and bodies",
+        # Looked up when it runs, so that a test can stand in for a build without FTS5.
+        needs=lambda conn: full_text_search_available(conn),
+        statements=(
+            """
+            CREATE VIEW article_search_text (seq, title, body) AS
+            SELECT a.seq, a.title,
+                (SELECT group_concat(p.value, char(10)) FROM json_each(b.paragraphs) AS p)
+            FROM articles a JOIN article_bodies b ON b.seq = a.seq
+            """,
+            # Contentless: the text stays in articles and article_bodies only. A contentless
+            # row is deleted by giving back the exact text indexed, which the view recomputes
+            # before any change; so each trigger below removes the old text, then adds the new.
+            """
+            CREATE VIRTUAL TABLE article_search USING fts5(
+                title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
+            )
+            """,
+            "INSERT INTO article_search (rowid, title, body) SELECT * FROM article_search_text",
+            *(
+                f"CREATE TRIGGER article_search_{name} {when} ON {table} BEGIN {action} END"
+                for name, when, table, action in (
+                    # An article finds no body yet when inserted; this matters only for a body
+                    # stored first by a connection without foreign keys.
+                    ("article_added", "AFTER INSERT", "articles", _INDEX_NEW),
+                    ("body_added", "AFTER INSERT", "article_bodies", _INDEX_NEW),
+                    ("title_changing", "BEFORE UPDATE OF seq, title", "articles", _UNINDEX_OLD),
+                    ("title_changed", "AFTER UPDATE OF seq, title", "articles", _INDEX_NEW),
+                    ("body_changing", "BEFORE UPDATE", "article_bodies", _UNINDEX_OLD),
+                    ("body_changed", "AFTER UPDATE", "article_bodies", _INDEX_NEW),
+                    # A deleted article leaves the index before its body cascades away; by
+                    # then the view no longer has it, so nothing is removed twice.
+                    ("article_deleting", "BEFORE DELETE", "articles", _UNINDEX_OLD),
+                    ("body_deleting", "BEFORE DELETE", "article_bodies", _UNINDEX_OLD),
+                )
+            ),
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -144,8 +213,9 @@ def apply_migrations(conn: sqlite3.Connection, *, target: int = LATEST_VERSION) 
             if migration is None or migration.version > target:
                 conn.execute("COMMIT")
                 return version
-            for statement in migration.statements:
-                conn.execute(statement)
+            if migration.needs is None or migration.needs(conn):
+                for statement in migration.statements:
+                    conn.execute(statement)
             # PRAGMA takes no parameters; the version is an int from this module.
             conn.execute(f"PRAGMA user_version = {int(migration.version)}")
             conn.execute("COMMIT")

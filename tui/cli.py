@@ -28,6 +28,8 @@ _EPILOG = """\
 library (the reader opens it when no SOURCE is given):
   newsfold add SOURCE...              subscribe to feed URLs, feed files or an OPML file's feeds
                                       (other files are kept as articles); then fetch them
+  newsfold remove URL...              unsubscribe and delete those feeds' articles (starred
+                                      ones stay); exit 1 if some URL was not subscribed
   newsfold refresh                    fetch every subscription (exit 0 even if some failed)
   newsfold articles --json [--unread] [--starred]
                                       one JSON object per stored article

@@ -1,4 +1,4 @@
-"""Library commands: add, refresh, articles --json and export-opml, with one-line errors."""
+"""Library commands: add, remove, refresh, articles --json and export-opml, one-line errors."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from reader.library import Library
     from reader.refresh import FeedOutcome
 
-LIBRARY_COMMANDS = ("add", "refresh", "articles", "export-opml")
+LIBRARY_COMMANDS = ("add", "remove", "refresh", "articles", "export-opml")
 
 EXIT_OK = 0
 EXIT_FAILED = 1
-"""add: some source could not be added; refresh: nothing could be attempted."""
+"""add: some source could not be added; remove: some URL was not subscribed; refresh: nothing
+could be attempted."""
 
 SNIFF_BYTES = 4096
 MAX_ADD_BYTES = 20 * 1024 * 1024
@@ -35,6 +36,13 @@ def library_parser(command: str, common: argparse.ArgumentParser) -> argparse.Ar
             help="feed URL, feed file, OPML file (every feed in it), or articles to keep",
         )
         parser.add_argument("--no-fetch", action="store_true", help="subscribe without fetching")
+    if command == "remove":
+        parser.add_argument(
+            "urls",
+            nargs="+",
+            metavar="URL",
+            help="subscription to forget with its articles (starred ones are kept)",
+        )
     if command in ("add", "refresh"):
         parser.add_argument("--timeout", type=float, default=15.0, help="seconds per feed")
     if command == "articles":
@@ -58,6 +66,8 @@ def run_library_command(command: str, args: argparse.Namespace, out: TextIO) -> 
         with Library.open(db_path(args.db)) as library:
             if command == "add":
                 return _add(library, args, fetch=not args.no_fetch)
+            if command == "remove":
+                return _remove(library, args.urls, out)
             if command == "refresh":
                 return _refresh(library, timeout=args.timeout, threshold=args.threshold)
             if command == "articles":
@@ -161,6 +171,33 @@ def _keep_articles(library: Library, source: str) -> list[str]:
     stored = library.store_articles(named, origin=source)
     _say(f"{source}: kept {len(stored.added)} new article(s) in the library")
     return []
+
+
+def _remove(library: Library, urls: Sequence[str], out: TextIO) -> int:
+    """Unsubscribe each URL, reporting each on its own line; the unknown ones are errors."""
+    from reader.sanitize import safe_text
+
+    unknown = 0
+    for url in urls:
+        feeds = {subscription.url: subscription for subscription in library.subscriptions()}
+        # A feed file was subscribed under its absolute path: its relative path names it too.
+        found = feeds.get(url) or (None if _is_url(url) else feeds.get(_absolute(url)))
+        if found is None:
+            _say(f"{url}: not subscribed")
+            unknown += 1
+            continue
+        starred = library.rows(starred=True, include_archived=True, feed_id=found.id)
+        removed = library.unsubscribe(found.url)
+        kept = f", kept {len(starred)} starred" if starred else ""
+        out.write(f"removed {safe_text(found.url)}: {removed} article(s) deleted{kept}\n")
+    return EXIT_FAILED if unknown else EXIT_OK
+
+
+def _absolute(source: str) -> str:
+    try:
+        return str(Path(source).expanduser().resolve())
+    except (OSError, RuntimeError):
+        return source
 
 
 def _progress(outcome: FeedOutcome, done: int, total: int) -> None:

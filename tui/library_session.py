@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +44,9 @@ class LibrarySession:
         self.write_errors: list[str] = []
         self.refetched: set[str] = set()
         """Articles read with their page's full text (not folded)."""
+        self._searcher: Library | None = None
+        self._searcher_lock = threading.Lock()
+        self._closed = False
 
     def open(self) -> None:
         """Open (creating or migrating) the library; raises ``LibraryError`` with one line."""
@@ -88,6 +91,20 @@ class LibrarySession:
             return replace(article, paragraphs=paragraphs)
         return article
 
+    def search_text(self, words: Sequence[str]) -> tuple[str, ...] | None:
+        """Ids of stored articles whose title and text have every word, best first; None when
+        this SQLite cannot search text. Safe from any thread: it has a connection of its own,
+        so a search in a worker never holds up reading an article."""
+        with self._searcher_lock:
+            if self._closed:
+                return ()  # a search still running as the app quits
+            if self._searcher is None:
+                from reader.library import Library
+
+                self._searcher = Library.open(self.path)
+            searcher = self._searcher
+        return searcher.search_text(" ".join(words))
+
     def save(self, flag: Flag, ids: Collection[str], value: bool) -> None:
         """Queue a flag change; the writer thread stores it in one transaction."""
         if self._writer is None:
@@ -119,3 +136,8 @@ class LibrarySession:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        with self._searcher_lock:
+            self._closed = True
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None

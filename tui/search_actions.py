@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -14,7 +15,10 @@ from tui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from reader.model import Article
+    from reader.search import TextMatcher
     from tui.app import NewsfoldApp
+
+TITLES_ONLY = "This SQLite has no full-text search (FTS5): / searches titles only"
 
 SEARCH_BINDINGS: list[BindingType] = [
     Binding("slash", "search", "Search", key_display="/", tooltip="Fuzzy search titles and text"),
@@ -24,14 +28,44 @@ SEARCH_BINDINGS: list[BindingType] = [
 class SearchActions:
     """Mixed into the app: ``/`` opens the search line; results replace the list's order."""
 
+    titles_only_said = False
+    """Whether the reader was told, once, that stored articles are searched by title only."""
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self: NewsfoldApp, query: str, articles: tuple[Article, ...]) -> None:
         from reader.search import search_articles
 
         worker = get_current_worker()
-        hits = search_articles(query, articles, cancelled=lambda: worker.is_cancelled)
+        hits = search_articles(
+            query,
+            articles,
+            cancelled=lambda: worker.is_cancelled,
+            text_ids=self._stored_text_matcher(articles),
+        )
         if not worker.is_cancelled:
             self.post_message(SearchDone(query, [hit.index for hit in hits]))
+
+    def _stored_text_matcher(
+        self: NewsfoldApp, articles: tuple[Article, ...]
+    ) -> TextMatcher | None:
+        """The library's index for articles listed without their text, else None (scan them)."""
+        session = self.session
+        if session is None or any(article.paragraphs for article in articles):
+            return None
+
+        def stored_text_ids(words: Sequence[str]) -> Sequence[str]:
+            ids = session.search_text(words)
+            if ids is None:
+                self.call_from_thread(self._say_titles_only)
+                return ()
+            return ids
+
+        return stored_text_ids
+
+    def _say_titles_only(self: NewsfoldApp) -> None:
+        if not self.titles_only_said:
+            self.titles_only_said = True
+            self.notify(TITLES_ONLY, severity="warning", timeout=10)
 
     def on_search_done(self: NewsfoldApp, message: SearchDone) -> None:
         if self.query_one(SearchBar).value.strip() != message.query:
