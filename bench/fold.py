@@ -259,7 +259,7 @@ def child(
     from rapidfuzz import fuzz, process
 
     from reader.fold import fold, verification_tools, verified_score
-    from reader.fold_index import candidate_pairs
+    from reader.fold_units import candidate_pairs
     from reader.normalize import MatchText, MatchTexts
 
     generated = generate(load_paragraphs(corpus), size, seed)

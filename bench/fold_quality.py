@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.fold import DEFAULT_THRESHOLD, fold
-from reader.fold_index import FoldIndex, fold_new
+from reader.fold_batch import fold_new
+from reader.fold_index import FoldIndex
 from reader.model import Article, Fold, FoldPlan
 
 SWEEP = (70.0, 74.0, 78.0, 80.0, 82.0, 84.0, 86.0, 88.0, 90.0, 92.0, 94.0, 96.0, 98.0)

@@ -271,7 +271,8 @@ def fold(articles: Sequence[Article], *, threshold: float = DEFAULT_THRESHOLD) -
     about linearly with the corpus; each candidate pair gets the exact pairwise decision of
     ``verified_score``."""
     check_threshold(threshold)
-    from reader.fold_index import FoldIndex, fold_batch
+    from reader.fold_batch import fold_batch
+    from reader.fold_index import FoldIndex
 
     plan, _ = fold_batch(FoldIndex(threshold=threshold), articles, keep_index=False)
     return plan

@@ -49,7 +49,8 @@ def fold_new_articles(
     Old articles are never re-folded: the cost is the new articles (plus writing the index).
     Articles stored but not folded before a crash are simply found again next time.
     """
-    from reader.fold_index import FoldIndex, fold_new
+    from reader.fold_batch import fold_new
+    from reader.fold_index import FoldIndex
 
     blob = library.get_blob(INDEX_BLOB)
     index = FoldIndex.from_bytes(blob) if blob else None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, compress, count
+from operator import itemgetter
 
 # Typographic variants that syndication swaps freely; NFKC leaves these alone.
 _CHAR_MAP = str.maketrans(
@@ -71,6 +72,8 @@ _DECIMAL_ZEROS = re.compile(r"^\d+\.\d*0$")
 _WORD = re.compile(r"\w+(?:['.]\w+)*")
 _WORD_SPLIT = re.compile(r"(\w+(?:['.]\w+)*)")
 _SENTENCE_END = frozenset(".!?:;\"'(-")
+_BEFORE_SENTENCE = _SENTENCE_END | {"."}
+"""A character that, just before a space, may end a sentence (a dot needs a closer look)."""
 # A full stop after these does not end a sentence ("Mr. Smith" keeps Smith a name).
 _ABBREVIATIONS = frozenset(
     (
@@ -169,10 +172,20 @@ class MatchText:
     """The words holding a digit: figures, dates, scores."""
 
 
+_SPELLING_ENDINGS = (
+    *("our", "ours", "oured", "ouring", "ourite", "ourites", "ourable"),
+    *("ise", "ises", "ised", "ising", "isation", "isations", "iser", "isers"),
+    "yse",
+)
+"""Every ending a rule below rewrites: a word with none of them is already spelt as in the US."""
+
+
 def _us_spelling(word: str) -> str:
     mapped = _UK_TO_US.get(word)
     if mapped is not None:
         return mapped
+    if not word.endswith(_SPELLING_ENDINGS):
+        return word
     if word.endswith(("our", "ours", "oured", "ouring", "ourite", "ourites", "ourable")):
         match = _OUR.match(word)
         if match:
@@ -188,6 +201,8 @@ def _us_spelling(word: str) -> str:
 
 def _canonical_word(raw: str) -> str:
     word = raw.casefold()
+    if word.isalpha():  # most words: no digit, dot or apostrophe to handle
+        return _us_spelling(word)
     if _DIGIT.search(word) is None:
         # Abbreviation dots and apostrophes: "U.S." == "US", "Opec's" == "Opecs".
         word = word.replace(".", "").replace("'", "")
@@ -259,11 +274,17 @@ def _normalised(text: str, memo: dict[str, str], digit_words: set[str]) -> Match
             digit_words.add(word)
     words = list(map(memo.__getitem__, raws))
     names = [False] * len(raws)
-    capitals = [k for k, raw in enumerate(raws) if raw[0].isupper()]
+    # Word numbers of capitalised words, iterated in C (this runs for every paragraph).
+    capitals = list(compress(count(), map(str.isupper, map(itemgetter(0), raws))))
     if capitals:
         ends = list(accumulate(map(len, parts)))  # ends[2k]: where word k starts
         for k in capitals:
-            names[k] = not _starts_sentence(clean, ends[2 * k])
+            at = ends[2 * k]
+            # Mostly a word follows a space after a letter or comma: mid-sentence, a name.
+            if at >= 2 and clean[at - 1] == " " and clean[at - 2] not in _BEFORE_SENTENCE:
+                names[k] = True
+            else:
+                names[k] = not _starts_sentence(clean, at)
     if "" in words:
         kept = [k for k, word in enumerate(words) if word]
         words = [words[k] for k in kept]

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from reader.fold import DEFAULT_THRESHOLD, contradicts, fold, paragraph_similarity
-from reader.fold_index import FoldIndex, fold_new
+from reader.fold_batch import fold_new
+from reader.fold_index import FoldIndex
 from reader.model import Article, Fold, FoldPlan, ParagraphRef
 from reader.normalize import match_text
 

@@ -21,7 +21,7 @@ from reader.fold_candidates import (
     sketch,
     window_pairs,
 )
-from reader.fold_index import candidate_pairs
+from reader.fold_units import candidate_pairs
 from reader.normalize import match_text
 
 BODY = (
