@@ -268,6 +268,8 @@ def child(
     plan = fold(generated.articles, threshold=threshold)
     fold_s = time.perf_counter() - start
     peak = _peak_rss_mb()
+    # The folder shares big batches with a forked child (reader.two_processes): its peak too.
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     folds = sum(len(f) for f in plan.by_article.values())
 
     # Recall: exhaustive search on (a sample of) the same normalised strings.
@@ -310,6 +312,7 @@ def child(
         "fold_s": fold_s,
         "rss_before_mb": rss_before,
         "peak_mb": peak,
+        "child_peak_mb": child_peak,
         "folds": folds,
         "candidates": len(candidates),
         "candidates_s": candidates_s,
@@ -328,7 +331,8 @@ def child(
 
 def _table(rows: Sequence[dict[str, float]]) -> str:
     head = (
-        f"{'n':>9} {'fold s':>7} {'RSS MB':>7} {'+fold MB':>8} {'folds':>8} {'cands':>9} "
+        f"{'n':>9} {'fold s':>7} {'RSS MB':>7} {'+fold MB':>8} {'child MB':>8} {'folds':>8} "
+        f"{'cands':>9} "
         f"{'sample':>7} {'exh s':>7} {'exh est s':>10} {'exh pairs':>9} {'recall':>7} "
         f"{'fold pairs':>10} {'recall':>7}"
     )
@@ -336,7 +340,8 @@ def _table(rows: Sequence[dict[str, float]]) -> str:
     for r in rows:
         lines.append(
             f"{int(r['n']):>9,} {r['fold_s']:>7.2f} {r['peak_mb']:>7.0f} "
-            f"{r['peak_mb'] - r['rss_before_mb']:>8.0f} {int(r['folds']):>8,} "
+            f"{r['peak_mb'] - r['rss_before_mb']:>8.0f} {r.get('child_peak_mb', 0.0):>8.0f} "
+            f"{int(r['folds']):>8,} "
             f"{int(r['candidates']):>9,} {int(r['sample']):>7,} {r['exhaustive_s']:>7.1f} "
             f"{r['exhaustive_est_s']:>10.0f} {int(r['exhaustive_pairs']):>9,} "
             f"{r['recall']:>7.4f} {int(r['folding_pairs']):>10,} {r['recall_folding']:>7.4f}"
@@ -349,14 +354,18 @@ n          paragraphs folded (generated; see the module docstring)
 fold s     wall time of reader.fold.fold on all n (median over --runs fresh processes)
 RSS MB     peak resident memory of the process after folding (ru_maxrss; includes the corpus)
 +fold MB   that peak minus the resident memory just before folding
+child MB   peak resident memory of the forked child that shares a big batch's work (0: none);
+           its pages are shared copy-on-write with the parent, so RSS + child overstates
 folds      folds in the plan
 cands      candidate unit pairs verified (fingerprints, past the cheap prefilter)
 sample     paragraphs the exhaustive search ran on (all when n <= --sample; else whole families)
 exh s      rapidfuzz.process.cdist(fuzz.ratio, score_cutoff, workers=-1) on the sample's keys
 exh est s  that time scaled by (distinct paragraphs / sample keys)^2: exhaustive on all n
 exh pairs  pairs of distinct normalised keys (>= 20 chars) the exhaustive search finds
-recall     share of those the candidate stage also produced
-fold pairs exhaustive pairs that verification accepts (figures agree, no contradiction)
+recall     share of those the candidate stage also produced (pairs of templated lines with
+           other figures, which verification rejects, are capped on purpose: see fold_units)
+fold pairs exhaustive pairs that verification accepts (figures agree, no contradiction): what
+           the exhaustive method folds when it makes newsfold's decision on every pair
 recall     share of those the candidate stage produced: the folds that could be missed"""
 
 
@@ -389,7 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return done.returncode
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         row = dict(runs[0])
-        for name in ("fold_s", "exhaustive_s", "exhaustive_est_s", "peak_mb", "rss_before_mb"):
+        medians = ("fold_s", "exhaustive_s", "exhaustive_est_s", "peak_mb", "rss_before_mb")
+        for name in (*medians, "child_peak_mb"):
             row[name] = statistics.median(r[name] for r in runs)
         rows.append(row)
         print(_table(rows[-1:]).splitlines()[-1] if len(rows) > 1 else _table(rows), flush=True)

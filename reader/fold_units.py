@@ -238,6 +238,19 @@ def find_candidates(index: FoldIndex, raws: Sequence[str], *, parallel: bool = T
             matched[-1 - ref] = _key_summary(units.normalise(distinct[-1 - ref]))
         return matched[-1 - ref][0]
 
+    # A repeat of a key first seen in this batch is never the same text as its first (texts are
+    # distinct), so both get normalised: all at once, on two processes when there are many.
+    fresh_repeats = np.flatnonzero(repeats & ~by_match_key & (old_owner < 0))
+    wanted = np.union1d(fresh_repeats, first[fresh_repeats]).tolist()
+    wanted = [j for j in wanted if j not in matched]
+    matched.update(
+        zip(
+            wanted,
+            _key_summaries(units.normalise, [distinct[j] for j in wanted], parallel=parallel),
+            strict=True,
+        )
+    )
+
     extra: dict[int, list[int]] = {unit: list(others) for unit, others in index.extra_units}
     joined: dict[int, int] = {}
     late_creators: list[int] = []
