@@ -19,8 +19,10 @@ _BRAND = re.compile(r"^(?!Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Fitz)[A-Z][a-z]+[A-Z]
 _AGE_AFTER = re.compile(r"^,\s*\d{1,2}\s*,")
 _LOWERCASE_SUFFIX = re.compile(r"^(.+?)-[a-z]")
 _PREFIXES = frozenset({"ex", "pro", "anti", "non", "post", "pre", "neo", "pan", "former"})
-_UPPER = re.compile(r"[A-Z\u00c0-\u00de]")
-_LOWER = re.compile(r"[a-z\u00df-\u00ff]")
+_UPPER_BYTES = bytes(range(ord("A"), ord("Z") + 1)) + bytes(range(0xC0, 0xDF))
+_LOWER_BYTES = bytes(range(ord("a"), ord("z") + 1)) + bytes(range(0xDF, 0x100))
+_NOT_UPPER = bytes(b for b in range(256) if b not in _UPPER_BYTES)
+_NOT_LOWER = bytes(b for b in range(256) if b not in _LOWER_BYTES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +46,10 @@ class Candidate:
 
 def shouting(paragraph: str) -> bool:
     """True for an all-capitals paragraph (headline, dateline) where case says nothing."""
-    upper = len(_UPPER.findall(paragraph))
-    lower = len(_LOWER.findall(paragraph))
+    # Both letter classes lie in Latin-1: counted on its bytes, with no list of matches.
+    data = paragraph.encode("latin-1", "ignore")
+    upper = len(data.translate(None, _NOT_UPPER))
+    lower = len(data.translate(None, _NOT_LOWER))
     return upper > 0 and upper > 4 * lower
 
 
