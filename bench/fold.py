@@ -126,6 +126,10 @@ def child(
     candidates_s = time.perf_counter() - start
     found = _key_pairs(candidates, key_of, set(keys))
     found = {p for p in found if fuzz.ratio(*p) >= threshold}
+    templated_keys = {
+        key_of[texts[n]] for n in _sample(generated, sample) if generated.templated[n]
+    }
+    plain = {p for p in exhaustive if not templated_keys.intersection(p)}
     distinct = len(set(texts))
     return {
         "n": size,
@@ -144,6 +148,8 @@ def child(
         "exhaustive_pairs": len(exhaustive),
         "found_pairs": len(found & exhaustive),
         "recall": len(found & exhaustive) / max(1, len(exhaustive)),
+        "plain_pairs": len(plain),
+        "recall_plain": len(found & plain) / max(1, len(plain)),
         "folding_pairs": len(folding),
         "recall_folding": len(found & folding) / max(1, len(folding)),
         "peak_after_exhaustive_mb": _peak_rss_mb(),
@@ -155,6 +161,7 @@ def _table(rows: Sequence[dict[str, float]]) -> str:
         f"{'n':>9} {'fold s':>7} {'RSS MB':>7} {'+fold MB':>8} {'child MB':>8} {'folds':>8} "
         f"{'cands':>9} "
         f"{'sample':>7} {'exh s':>7} {'exh est s':>10} {'exh pairs':>9} {'recall':>7} "
+        f"{'untempl':>8} "
         f"{'fold pairs':>10} {'recall':>7}"
     )
     lines = [head, "-" * len(head)]
@@ -165,7 +172,8 @@ def _table(rows: Sequence[dict[str, float]]) -> str:
             f"{int(r['folds']):>8,} "
             f"{int(r['candidates']):>9,} {int(r['sample']):>7,} {r['exhaustive_s']:>7.1f} "
             f"{r['exhaustive_est_s']:>10.0f} {int(r['exhaustive_pairs']):>9,} "
-            f"{r['recall']:>7.4f} {int(r['folding_pairs']):>10,} {r['recall_folding']:>7.4f}"
+            f"{r['recall']:>7.4f} {r.get('recall_plain', float('nan')):>8.4f} "
+            f"{int(r['folding_pairs']):>10,} {r['recall_folding']:>7.4f}"
         )
     return "\n".join(lines)
 
@@ -185,6 +193,7 @@ exh est s  that time scaled by (distinct paragraphs / sample keys)^2: exhaustive
 exh pairs  pairs of distinct normalised keys (>= 20 chars) the exhaustive search finds
 recall     share of those the candidate stage also produced (pairs of templated lines with
            other figures, which verification rejects, are capped on purpose: see fold_units)
+untempl    that recall over the pairs where neither side is a templated line or its copy
 fold pairs exhaustive pairs that verification accepts (figures agree, no contradiction): what
            the exhaustive method folds when it makes newsfold's decision on every pair
 recall     share of those the candidate stage produced: the folds that could be missed"""

@@ -160,6 +160,8 @@ class Generated:
     articles: list[Article]
     family: list[int]
     """Per paragraph in corpus order: the id of the generated paragraph it descends from."""
+    templated: list[bool]
+    """Per paragraph: a price-bot line or a copy of one (one template, other figures)."""
 
 
 def generate(paragraphs: Sequence[str], count: int, seed: int = 0) -> Generated:
@@ -169,6 +171,7 @@ def generate(paragraphs: Sequence[str], count: int, seed: int = 0) -> Generated:
     templates = _templates(paragraphs)
     texts: list[str] = []
     family: list[int] = []
+    templated: list[bool] = []
     for n in range(count):
         roll = rng.random()
         if texts and roll < COPY_SHARE:
@@ -177,13 +180,16 @@ def generate(paragraphs: Sequence[str], count: int, seed: int = 0) -> Generated:
             source = len(texts) - back if back else rng.randrange(len(texts))
             texts.append(_copy(texts[source], vocab, rng))
             family.append(family[source])
+            templated.append(templated[source])
         elif roll < COPY_SHARE + TEMPLATE_SHARE:
             texts.append(_price_line(rng))
             family.append(n)
+            templated.append(True)
         else:
             template = templates[int(rng.random() * len(templates))]
             texts.append(_unrelated(template, vocab, rng))
             family.append(n)
+            templated.append(False)
     articles = []
     start = 0
     while start < count:
@@ -191,4 +197,4 @@ def generate(paragraphs: Sequence[str], count: int, seed: int = 0) -> Generated:
         body = tuple(texts[start : start + size])
         articles.append(Article(id=f"g{len(articles):07d}", title="", paragraphs=body))
         start += size
-    return Generated(articles, family)
+    return Generated(articles, family, templated)
