@@ -96,8 +96,10 @@ class LibraryActions:
             self.notice = ""
         self._full_text = {}
         self.sources = ()
-        self.articles = listing.articles
+        # Merged before the listing replaces the articles: only those shown so far carry flags
+        # the reader may have changed.
         self.triage = self._merged_triage(listing, message.session)
+        self.articles = listing.articles
         self.plan = message.folds.plan
         self._apply_stories(message.folds.stories)
         self.article_list.set_folded(
@@ -123,8 +125,9 @@ class LibraryActions:
     def _merged_triage(
         self: NewsfoldApp, listing: LibraryListing, session: LibrarySession
     ) -> Triage:
-        """Flags as stored, except for articles already listed: what the reader did to them
-        (perhaps still queued for the writer) wins, and so does the undo history."""
+        """Flags as stored, except for articles already listed (``self.articles``, still the
+        previous listing): what the reader did to them (perhaps still queued for the writer)
+        wins, and so does the undo history."""
         fresh = Triage.from_flags(listing.flags, save=session.save)
         old = self.triage
         if old.save is None:

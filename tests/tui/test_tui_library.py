@@ -173,3 +173,32 @@ async def test_capital_t_replaces_a_summary_with_the_pages_main_text(tmp_path: P
             text = " ".join(view.article.paragraphs)
             assert "The ferry pier at Marlow Bay reopened" in text
             assert "ADVERTISEMENT" not in text and "SCRIPT_MARKER" not in text
+
+
+async def test_flags_of_articles_past_the_first_screenful_survive_the_full_listing(
+    tmp_path: Path,
+) -> None:
+    from tui.library_actions import FIRST_SCREEN_ROWS
+
+    path = tmp_path / "library.sqlite3"
+    count = FIRST_SCREEN_ROWS + 40
+    articles = [
+        Article(f"b{index:04d}", f"Story {index}", (f"Only story {index} says this.",))
+        for index in range(count)
+    ]
+    with Library.open(path) as library:
+        library.store_articles(articles, origin="test")
+        ids = [row.id for row in library.rows()]
+        late = ids[FIRST_SCREEN_ROWS + 5 :]  # listed only after the first screenful
+        library.set_flags(late[:10], read=True)
+        library.set_flags(late[10:12], starred=True)
+        library.set_flags(late[12:14], archived=True)
+    app = library_app(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(app.articles) == count
+        assert set(late[:10]) <= app.triage.read
+        assert app.triage.starred == set(late[10:12])
+        assert app.triage.archived == set(late[12:14])
+        shown = {a.id for a in app.query_one(ArticleList).shown}
+        assert shown.isdisjoint(late[12:14])

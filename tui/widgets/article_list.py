@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -96,6 +96,8 @@ class ArticleList(CursorView):
         self.open_index: int | None = None
         """Entry index of the article shown in the article pane, marked in the list."""
         self._line_styles = LineStyles(self)
+        self._text_width = 0
+        """Cells for text on a line, measured once per repaint (see :meth:`render_lines`)."""
 
     @property
     def articles(self) -> Sequence[Article]:
@@ -258,6 +260,11 @@ class ArticleList(CursorView):
         self._line_styles.clear()
         self.refresh()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Measured once per repaint, not per line: each measure walks the widget's geometry.
+        self._text_width = self.scrollable_content_region.width
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = y + scroll_y
@@ -274,8 +281,12 @@ class ArticleList(CursorView):
         segments = self._row_line(self._rows[row], part)
         return fitted_line(segments, base, width, scroll_x)
 
+    def _width_for_text(self) -> int:
+        # A line asked for outside a repaint (tests read lines directly) measures for itself.
+        return self._text_width or self.scrollable_content_region.width
+
     def _placeholder_line(self) -> list[Segment]:
-        text = ellipsize(safe_text(self._placeholder), self.scrollable_content_region.width)
+        text = ellipsize(safe_text(self._placeholder), self._width_for_text())
         return [Segment(text, self._line_styles.text("article-list--empty"))]
 
     def _row_line(self, index: int, part: int) -> list[Segment]:
@@ -283,7 +294,7 @@ class ArticleList(CursorView):
         styles = self._line_styles
         story = self.story_row(index)
         indent = "  " if story is not None and not story.lead else ""
-        room = max(self.scrollable_content_region.width - 4 - len(indent), 1)
+        room = max(self._width_for_text() - 4 - len(indent), 1)
         if part == 0:
             triage = self._triage
             read = article.id in triage.read

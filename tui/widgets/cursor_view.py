@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual import events
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 
 
@@ -16,6 +17,10 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
 
     JUMP_SCROLL = False
     """Scroll by half a page, not a line, when the cursor leaves the screen."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """How many lines the view scrolls over. A new size updates this view's scrollbar (see
+    :meth:`watch_virtual_size`) rather than lay out the screen, as Textual's does."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -37,6 +42,23 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def _clicked(self, index: int) -> None:
         """What a click on item ``index`` does once the cursor is on it."""
+
+    # -- scrollbars -----------------------------------------------------------------------
+
+    def watch_virtual_size(self, size: Size) -> None:
+        # Textual lays out the whole screen when a view's virtual size changes, only to size its
+        # scrollbar; a layout then repaints every scrollbar on screen, a frame later (a late frame
+        # for each archive, undo or filter at 100k, and a kilobyte over SSH).
+        self._scroll_update(size)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # A layout passes a scroll view its visible area as ``virtual_size``, which never equals
+        # the view's own, so Textual would resize (and repaint) the scrollbar on every layout of
+        # the screen, e.g. each focus change. Only a new size or container size matters here; a
+        # new virtual size is handled by ``watch_virtual_size``.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     # -- shared behaviour -----------------------------------------------------------------
 
@@ -64,7 +86,11 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
     def _refresh_item(self, index: int) -> None:
         if 0 <= index < self._item_count():
             top, height = self._item_span(index)
-            self.refresh(Region(0, top - self.scroll_offset.y, self.size.width, height))
+            # Not the scrollbar beside the text (25 bytes a line); without a scrollbar its gutter
+            # shows the end of the line, cursor colour included.
+            shown = self.show_vertical_scrollbar
+            width = self.scrollable_content_region.width if shown else self.size.width
+            self.refresh(Region(0, top - self.scroll_offset.y, width, height))
 
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height, 1)
