@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import accumulate
 
 import numpy as np
 
 from reader.fold import check_threshold, verification_tools, verified_score
-from reader.fold_index import FoldIndex, article_id_at, merged_ids
+from reader.fold_index import FoldDelta, FoldIndex, article_id_at, encode_texts
 from reader.fold_resolve import Resolver
 from reader.fold_units import find_candidates
 from reader.model import Article, Fold, FoldPlan, ParagraphRef
@@ -29,10 +29,17 @@ def fold_batch(
 
     The cyclic garbage collector is paused meanwhile: the batch makes millions of small
     objects and none of them cycles, so its passes would only cost time (a fifth at 1M)."""
+    with _collector_paused():
+        plan, delta = _fold_batch(index, articles, keep_index=keep_index, parallel=parallel)
+    return plan, index if delta is None else index.extended(delta)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _fold_batch(index, articles, keep_index=keep_index, parallel=parallel)
+        yield
     finally:
         if paused:
             gc.enable()
@@ -40,7 +47,8 @@ def fold_batch(
 
 def _fold_batch(
     index: FoldIndex, articles: Sequence[Article], *, keep_index: bool, parallel: bool
-) -> tuple[FoldPlan, FoldIndex]:
+) -> tuple[FoldPlan, FoldDelta | None]:
+    """The batch's plan and, when ``keep_index``, what it adds to the index."""
     threshold = index.threshold
     paragraphs = [p for article in articles for p in article.paragraphs]
     found = find_candidates(index, paragraphs, parallel=parallel)
@@ -118,29 +126,32 @@ def _fold_batch(
 
     plan = _plan(index, articles, folds)
     if not keep_index:
-        return plan, index
+        return plan, None
     starts = index.places + np.cumsum([0] + [len(a.paragraphs) for a in articles[:-1]])
-    extra_units = tuple(sorted((u, tuple(o)) for u, o in found.extra.items()))
-    grown = replace(
-        index,
-        article_ids=merged_ids(index.article_ids, tuple(a.id for a in articles)),
-        article_starts=index.article_starts.appended(np.asarray(starts, dtype=np.int64))
-        if articles
-        else index.article_starts,
+    keys = np.array(found.new_keys, dtype=np.uint64)
+    key_order = np.argsort(keys, kind="stable")
+    text_data, text_ends = encode_texts(units.texts)
+    delta = FoldDelta(
+        threshold=threshold,
+        base_articles=index.articles,
+        base_units=index.units,
+        base_places=index.places,
+        article_ids=tuple(a.id for a in articles),
+        article_starts=np.asarray(starts if articles else (), dtype=np.int64),
         places=place,
-        first_seen=index.first_seen.appended(np.array(seen_new, dtype=np.int64)),
-        first_kept=index.first_kept.appended(np.array(kept_new, dtype=np.int64)),
-        fold_place=index.fold_place.appended(np.array(place_new, dtype=np.int64)),
-        fold_score=index.fold_score.appended(np.array(score_new, dtype=np.float64)),
-        cheap_length=index.cheap_length.appended(np.array(units.lengths, dtype=np.int64)),
-        texts=index.texts.appended(units.texts),
-        exact=index.exact.with_new(
-            np.array(found.new_keys, dtype=np.uint64), np.array(found.new_owners, dtype=np.uint32)
-        ),
-        postings=index.postings.with_new(found.codes),
-        extra_units=extra_units,
+        first_seen=np.array(seen_new, dtype=np.int64),
+        first_kept=np.array(kept_new, dtype=np.int64),
+        fold_place=np.array(place_new, dtype=np.int64),
+        fold_score=np.array(score_new, dtype=np.float64),
+        cheap_length=np.array(units.lengths, dtype=np.int64),
+        text_data=text_data,
+        text_ends=text_ends,
+        exact_keys=keys[key_order],
+        exact_owners=np.array(found.new_owners, dtype=np.uint32)[key_order],
+        postings=np.asarray(found.codes, dtype=np.uint64),
+        extra_units=tuple(sorted((u, tuple(o)) for u, o in found.extra.items())),
     )
-    return plan, grown
+    return plan, delta
 
 
 def _plan(
@@ -177,3 +188,16 @@ def fold_new(
         raise ValueError(f"the index was built at threshold {index.threshold}, not {threshold}")
     check_threshold(index.threshold)
     return fold_batch(index, new_articles)
+
+
+def fold_new_delta(
+    index: FoldIndex, new_articles: Sequence[Article], *, threshold: float | None = None
+) -> tuple[FoldPlan, FoldIndex, FoldDelta]:
+    """``fold_new``, plus what the new articles added to the index (to save just that)."""
+    if threshold is not None and threshold != index.threshold:
+        raise ValueError(f"the index was built at threshold {index.threshold}, not {threshold}")
+    check_threshold(index.threshold)
+    with _collector_paused():
+        plan, delta = _fold_batch(index, new_articles, keep_index=True, parallel=True)
+    assert delta is not None  # keep_index=True always makes one
+    return plan, index.extended(delta), delta

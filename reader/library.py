@@ -12,6 +12,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from reader import library_cache, library_reads, library_search
+from reader.library_cache import BatchWrite
 from reader.library_rows import (
     ArticleRow,
     Entry,
@@ -31,6 +32,7 @@ from reader.model import Article
 
 __all__ = [
     "ArticleRow",
+    "BatchWrite",
     "FlagChange",
     "Library",
     "LibraryError",
@@ -370,6 +372,11 @@ class Library:
         with self._read() as conn:
             return library_cache.cached_all(conn, kind)
 
+    def cached_many(self, kind: str, keys: Sequence[str]) -> dict[str, bytes]:
+        """The stored payloads of one kind for ``keys`` (missing keys left out)."""
+        with self._read() as conn:
+            return library_cache.cached_many(conn, kind, keys)
+
     def clear_cache(self, kind: str) -> int:
         """Forget every result of one kind; returns how many."""
         with self._write() as conn:
@@ -390,3 +397,21 @@ class Library:
     def put_blob(self, name: str, data: bytes) -> None:
         with self._write() as conn:
             library_cache.put_blob(conn, name, data, self._clock().isoformat())
+
+    # Folding ---------------------------------------------------------------------------------
+
+    def unfolded_ids(self) -> tuple[str, ...]:
+        """Articles not folded yet, oldest first; an index lookup, not a scan of every row."""
+        with self._read() as conn:
+            return library_cache.unfolded_ids(conn)
+
+    def fold_places(self, ids: Sequence[str]) -> dict[str, int]:
+        """Where each folded article of ``ids`` came in the folding order (1 = first)."""
+        with self._read() as conn:
+            return library_cache.fold_places(conn, ids)
+
+    def write_batch(self, batch: BatchWrite) -> bool:
+        """Write a folded batch (index, folds, stories, folded places) in one transaction;
+        False, writing nothing, when another process wrote since (see ``expect_blob``)."""
+        with self._write() as conn:
+            return library_cache.write_batch(conn, batch, self._clock().isoformat())

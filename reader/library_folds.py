@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from reader.library import Library
-from reader.model import Article, Fold, FoldPlan, ParagraphRef
-from reader.stories import Story, build_stories
+from reader.library import BatchWrite, Library, LibraryError
+from reader.library_stories import (
+    LEGACY_STORIES_BLOB,
+    STORY_KINDS,
+    library_stories,
+    update_stories,
+)
+from reader.model import Fold, FoldPlan, ParagraphRef
+from reader.stories import Story
+
+__all__ = [
+    "FOLDS_KIND",
+    "INDEX_BLOB",
+    "STATE_BLOB",
+    "LibraryFolds",
+    "fold_new_articles",
+    "library_folds",
+    "library_plan",
+    "library_stories",
+]
 
 INDEX_BLOB = "fold-index"
-"""The folder's index of every folded article: new articles are folded against it alone."""
-STORIES_BLOB = "stories"
+"""The folder's index of every folded article as of the last compaction; what batches added
+since is in deltas ``fold-index.1``, ``fold-index.2``... (see ``STATE_BLOB``)."""
+STATE_BLOB = "fold-state"
+"""JSON: the base index's size, the deltas (number, size) in order, the next story number and a
+generation that every batch changes (two folders at once: the second one to write starts over)."""
 FOLDS_KIND = "folds"
 """Cache rows holding one article's folds (keyed by article id, not content)."""
+
+MAX_DELTAS = 16
+"""More deltas than this are merged into one: each costs a blob read when the index loads."""
+_ATTEMPTS = 3
+
+if TYPE_CHECKING:  # numpy-backed: loaded when folding, not on import
+    from reader.fold_index import FoldDelta, FoldIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +52,19 @@ class LibraryFolds:
 
     plan: FoldPlan
     stories: tuple[Story, ...]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """The saved index as loaded, and the state it was loaded under."""
+
+    index: FoldIndex
+    state: bytes | None
+    base_bytes: int
+    deltas: tuple[tuple[int, FoldDelta, int], ...]
+    """(number, delta, bytes) in order."""
+    next_story: int
+    generation: int
 
 
 def _folds_json(folds: Sequence[Fold]) -> bytes:
@@ -38,48 +80,207 @@ def _folds_from_json(payload: bytes) -> tuple[Fold, ...]:
     )
 
 
+def _delta_blob(number: int) -> str:
+    return f"{INDEX_BLOB}.{number}"
+
+
+def _start_again(library: Library, state: bytes | None) -> bool:
+    """Forget the index, folds and stories (every article is folded again next)."""
+    names = [INDEX_BLOB, STATE_BLOB, LEGACY_STORIES_BLOB]
+    if state:
+        names += [_delta_blob(n) for n, _ in json.loads(state)["deltas"]]
+    return library.write_batch(
+        BatchWrite(
+            expect_blob=(STATE_BLOB, state),
+            reset_folded=True,
+            clear_kinds=(FOLDS_KIND, *STORY_KINDS),
+            delete_blobs=tuple(names),
+        )
+    )
+
+
+def _load(library: Library, threshold: float) -> _Stored | None:
+    """The saved index (base + deltas); an empty one after starting again when there is none,
+    it cannot be read or was made at another threshold. None when another process wrote
+    meanwhile (load again)."""
+    from reader.fold_index import FoldDelta, FoldIndex
+
+    state = library.get_blob(STATE_BLOB)
+    base = library.get_blob(INDEX_BLOB)
+    meta: dict[str, Any] = (
+        json.loads(state) if state else {"deltas": [], "next_story": 1, "generation": 0}
+    )
+    deltas: list[tuple[int, FoldDelta, int]] = []
+    index: FoldIndex | None = None
+    try:
+        if base is not None:
+            index = FoldIndex.from_bytes(base)
+            for number, size in meta["deltas"]:
+                blob = library.get_blob(_delta_blob(number))
+                if blob is None:
+                    raise ValueError(f"fold index delta {number} is missing")
+                delta = FoldDelta.from_bytes(blob)
+                index = index.extended(delta)
+                deltas.append((int(number), delta, int(size)))
+    except ValueError:
+        index = None
+    if base is None or index is None or index.threshold != threshold:
+        if not _start_again(library, state):
+            return None
+        return _Stored(FoldIndex(threshold), None, 0, (), 1, 0)
+    if state is None:
+        state = _adopt_stories(library, index)
+        if state is None:
+            return None
+        meta = json.loads(state)
+    return _Stored(
+        index,
+        state,
+        int(meta.get("base_bytes", len(base))),
+        tuple(deltas),
+        int(meta["next_story"]),
+        int(meta["generation"]),
+    )
+
+
+def _state(
+    base_bytes: int, deltas: Sequence[tuple[int, int]], next_story: int, generation: int
+) -> bytes:
+    return json.dumps(
+        {
+            "base_bytes": base_bytes,
+            "deltas": [list(d) for d in deltas],
+            "next_story": next_story,
+            "generation": generation,
+        }
+    ).encode()
+
+
+def _adopt_stories(library: Library, index: FoldIndex) -> bytes | None:
+    """Stories of a library folded before stories were kept in parts: built once, whole,
+    with the index saved again in the current layout (read in place, not copied). Returns the
+    state saved with them (None when another process saved one first)."""
+    ids = [aid for chunk in index.article_ids for aid in chunk]
+    plan = library_plan(library, index.threshold)
+    places = library.fold_places(ids)
+    batch = sorted((aid for aid in plan.by_article if aid in places), key=places.__getitem__)
+    update = update_stories(library, plan, batch, places, 1)
+    base = index.to_bytes()
+    state = _state(len(base), [], update.next_story, 1)
+    saved = library.write_batch(
+        BatchWrite(
+            expect_blob=(STATE_BLOB, None),
+            clear_kinds=STORY_KINDS,
+            delete_blobs=update.delete_blobs,
+            put_blobs=((INDEX_BLOB, base), (STATE_BLOB, state)),
+            put_cache=update.put_cache,
+        )
+    )
+    return state if saved else None
+
+
+def _index_writes(
+    stored: _Stored, grown: FoldIndex, delta: FoldDelta
+) -> tuple[tuple[tuple[str, bytes], ...], tuple[str, ...], int, list[tuple[int, int]]]:
+    """Blobs to put and delete for the grown index: the batch's delta, merged with the last
+    ones while they are no bigger than twice it (so each byte is rewritten a logarithmic
+    number of times), or the whole index once the deltas pass half of it.
+
+    Returns (puts, deletes, base bytes, deltas' (number, size))."""
+    blob = delta.to_bytes()
+    number = stored.deltas[-1][0] + 1 if stored.deltas else 1
+    chain = [*stored.deltas, (number, delta, len(blob))]
+    if sum(size for _, _, size in chain) * 2 > stored.base_bytes:
+        base = grown.to_bytes()
+        gone = tuple(_delta_blob(n) for n, _, _ in stored.deltas)
+        return ((INDEX_BLOB, base),), gone, len(base), []
+    written = {number: blob}
+    deleted: list[int] = []
+    while len(chain) > 1 and (chain[-2][2] <= 2 * chain[-1][2] or len(chain) > MAX_DELTAS):
+        (later_number, later, _), (earlier_number, earlier, _) = chain.pop(), chain.pop()
+        merged = earlier.then(later)
+        written.pop(later_number, None)
+        deleted.append(later_number)
+        written[earlier_number] = merged_blob = merged.to_bytes()
+        chain.append((earlier_number, merged, len(merged_blob)))
+    puts = tuple((_delta_blob(n), data) for n, data in sorted(written.items()))
+    gone = tuple(_delta_blob(n) for n in deleted if n != number)
+    return puts, gone, stored.base_bytes, [(n, size) for n, _, size in chain]
+
+
 def fold_new_articles(
     library: Library,
     *,
     threshold: float,
     on_progress: Callable[[str], None] = lambda _: None,
+    stats: MutableMapping[str, float] | None = None,
 ) -> int:
-    """Fold every stored article the index has not seen yet onto the rest; returns how many.
+    """Fold every stored article not folded yet onto the rest; returns how many.
 
-    Old articles are never re-folded: the cost is the new articles (plus writing the index).
-    Articles stored but not folded before a crash are simply found again next time.
+    Old articles are never re-folded, and the cost follows the new articles: they are found by
+    an index, only what they add to the fold index is written, and only the stories they
+    reach are rebuilt. The batch (index, folds, stories, folded marks) is one transaction, so
+    a crash leaves it wholly unfolded and it is simply folded next time. ``stats``, when given,
+    gets the seconds spent in ``load``, ``find``, ``fold``, ``stories``, ``write`` and the
+    ``bytes`` written.
     """
-    from reader.fold_batch import fold_new
-    from reader.fold_index import FoldIndex
+    from reader.fold_batch import fold_new_delta
 
-    blob = library.get_blob(INDEX_BLOB)
-    index = FoldIndex.from_bytes(blob) if blob else None
-    if index is not None and index.threshold != threshold:
-        index = None  # folded at another threshold: start again, at the one asked for
-    if index is None:
-        index = FoldIndex(threshold)
-        library.clear_cache(FOLDS_KIND)
-    known = {article_id for chunk in index.article_ids for article_id in chunk}
-    # Oldest first: a fold always points at where the text appeared first.
-    rows = reversed(library.rows(include_archived=True))
-    fresh = [row.id for row in rows if row.id not in known]
-    if not fresh:
-        return 0
-    on_progress(f"Folding {len(fresh):,} new articles…")
-    articles = list(library.articles(fresh))
-    plan, index = fold_new(index, articles, threshold=threshold)
-    library.cache_many(
-        FOLDS_KIND,
-        [
-            (article_id, _folds_json(folds))
-            for article_id, folds in plan.by_article.items()
-            if folds
-        ],
-    )
-    library.put_blob(INDEX_BLOB, index.to_bytes())
-    on_progress("Finding stories…")
-    _update_stories(library, plan)
-    return len(fresh)
+    timings: MutableMapping[str, float] = {} if stats is None else stats
+    for _ in range(_ATTEMPTS):
+        started = time.perf_counter()
+        stored = _load(library, threshold)
+        if stored is None:
+            continue
+        loaded = time.perf_counter()
+        fresh = library.unfolded_ids()
+        found = time.perf_counter()
+        timings.update(load=loaded - started, find=found - loaded)
+        if not fresh:
+            timings.update(fold=0.0, stories=0.0, write=0.0, bytes=0)
+            return 0
+        on_progress(f"Folding {len(fresh):,} new articles…")
+        articles = library.articles(fresh)
+        plan, grown, delta = fold_new_delta(stored.index, articles, threshold=threshold)
+        folded = time.perf_counter()
+        on_progress("Finding stories…")
+        places = {a.id: stored.index.articles + n for n, a in enumerate(articles, start=1)}
+        update = update_stories(
+            library,
+            plan,
+            [a.id for a in articles],
+            places,
+            stored.next_story,
+            known={a.id: a for a in articles},
+        )
+        storied = time.perf_counter()
+        puts, gone, base_bytes, deltas = _index_writes(stored, grown, delta)
+        state = _state(base_bytes, deltas, update.next_story, stored.generation + 1)
+        batch = BatchWrite(
+            expect_blob=(STATE_BLOB, stored.state),
+            delete_blobs=(*gone, *update.delete_blobs),
+            put_blobs=(*puts, (STATE_BLOB, state)),
+            delete_cache=update.delete_cache,
+            put_cache=(
+                *(
+                    (FOLDS_KIND, aid, _folds_json(folds))
+                    for aid, folds in plan.by_article.items()
+                    if folds
+                ),
+                *update.put_cache,
+            ),
+            folded=tuple(places.items()),
+        )
+        written = library.write_batch(batch)
+        timings.update(
+            fold=folded - found,
+            stories=storied - folded,
+            write=time.perf_counter() - storied,
+            bytes=batch.size,
+        )
+        if written:
+            return len(articles)
+    raise LibraryError("another newsfold kept folding this library at the same time; try again")
 
 
 def library_plan(library: Library, threshold: float) -> FoldPlan:
@@ -88,28 +289,6 @@ def library_plan(library: Library, threshold: float) -> FoldPlan:
         threshold,
         {key: _folds_from_json(payload) for key, payload in library.cached_all(FOLDS_KIND)},
     )
-
-
-def _update_stories(library: Library, new_plan: FoldPlan) -> None:
-    """Re-cluster only the articles joined by cross-article folds (wire copy is a small share)."""
-    plan = library_plan(library, new_plan.threshold)
-    linked: set[str] = set()
-    for article_id, folds in plan.by_article.items():
-        for fold in folds:
-            if fold.same_as.article_id != article_id:
-                linked.update((article_id, fold.same_as.article_id))
-    order = [row.id for row in reversed(library.rows(include_archived=True)) if row.id in linked]
-    articles: list[Article] = list(library.articles(order))
-    stories = build_stories(articles, plan)
-    payload = [[s.number, list(s.article_ids), s.shared_paragraphs] for s in stories]
-    library.put_blob(STORIES_BLOB, json.dumps(payload).encode())
-
-
-def library_stories(library: Library) -> tuple[Story, ...]:
-    blob = library.get_blob(STORIES_BLOB)
-    if not blob:
-        return ()
-    return tuple(Story(int(n), tuple(ids), int(shared)) for n, ids, shared in json.loads(blob))
 
 
 def library_folds(library: Library, threshold: float) -> LibraryFolds:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import glob
+import json
 import shutil
 import sqlite3
+import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +38,8 @@ class Migration:
     needs: Callable[[sqlite3.Connection], bool] | None = None
     """When given and false for this SQLite, the version is reached without the statements:
     an optional feature this build lacks (``reader.library_search`` adds it later if it can)."""
+    then: Callable[[sqlite3.Connection], None] | None = None
+    """Run after the statements, in the same transaction: fills what SQL alone cannot."""
 
 
 def full_text_search_available(conn: sqlite3.Connection) -> bool:
@@ -61,6 +65,30 @@ _INDEX_NEW = (
     "INSERT INTO article_search (rowid, title, body) "
     "SELECT * FROM article_search_text WHERE seq = new.seq;"
 )
+
+
+def _number_folded_articles(conn: sqlite3.Connection) -> None:
+    """Give the articles a fold index saved before version 4 already folded their place in it.
+
+    Reads only the header of that index (blob ``fold-index``: ``NFIX``, a little-endian u32
+    length, JSON with ``article_ids`` in folding order); a blob that is not one is left to the
+    folder, which starts again from nothing when it cannot read its index.
+    """
+    row = conn.execute("SELECT data FROM blobs WHERE name = 'fold-index'").fetchone()
+    if row is None:
+        return
+    blob = bytes(row[0])
+    try:
+        if blob[:4] != b"NFIX":
+            return
+        (size,) = struct.unpack("<I", blob[4:8])
+        ids = json.loads(blob[8 : 8 + size].decode("utf-8"))["article_ids"]
+    except (struct.error, ValueError, KeyError, TypeError):
+        return
+    conn.executemany(
+        "UPDATE articles SET folded = ? WHERE id = ?",
+        ((place, str(article_id)) for place, article_id in enumerate(ids, start=1)),
+    )
 
 
 # Append only: a released migration never changes, because databases in the wild already ran it.
@@ -185,6 +213,19 @@ MIGRATIONS: tuple[Migration, ...] = (
             ),
         ),
     ),
+    Migration(
+        version=4,
+        description="which articles are folded, and where in the folding order",
+        statements=(
+            # 0 until folded, then the article's 1-based place in the order articles were
+            # folded in (the fold index's order: a fold always points to an earlier place).
+            "ALTER TABLE articles ADD COLUMN folded INTEGER NOT NULL DEFAULT 0",
+            # Finds what a refresh must fold without reading every row (seq may be reused after
+            # a delete, so "seq above the last folded one" would miss articles).
+            "CREATE INDEX articles_unfolded ON articles(sort_at) WHERE folded = 0",
+        ),
+        then=_number_folded_articles,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -216,6 +257,8 @@ def apply_migrations(conn: sqlite3.Connection, *, target: int = LATEST_VERSION) 
             if migration.needs is None or migration.needs(conn):
                 for statement in migration.statements:
                     conn.execute(statement)
+                if migration.then is not None:
+                    migration.then(conn)
             # PRAGMA takes no parameters; the version is an int from this module.
             conn.execute(f"PRAGMA user_version = {int(migration.version)}")
             conn.execute("COMMIT")
