@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,13 +9,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from reader.fold_blob import VERSION, pack, unpack
 from reader.fold_candidates import ExactStore, PostingStore
+
+# Re-exported: callers take the delta from here, beside the index it extends.
+from reader.fold_delta import FoldDelta as FoldDelta
 
 I64 = npt.NDArray[np.int64]
 
 _FORMAT = b"NFIX"
-_DELTA_FORMAT = b"NFXD"
-_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,173 +111,6 @@ def encode_texts(texts: Sequence[str]) -> tuple[bytes, I64]:
     return b"".join(encoded), np.cumsum([len(e) for e in encoded], dtype=np.int64)
 
 
-def _pack(
-    magic: bytes,
-    header: dict[str, Any],
-    arrays: dict[str, npt.NDArray[Any]],
-    text: bytes | memoryview,
-) -> bytes:
-    """``magic``, a JSON header (with the arrays' layout), raw little-endian arrays, then text."""
-    header = {
-        **header,
-        "arrays": [[name, a.dtype.str, len(a)] for name, a in arrays.items()],
-        "text_bytes": len(text),
-    }
-    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
-    # JSON may end in spaces: they put the arrays at a multiple of 8 bytes, to be read in place.
-    head += b" " * (-(len(magic) + 4 + len(head)) % 8)
-    body = (a.data for a in arrays.values())
-    return b"".join((magic, struct.pack("<I", len(head)), head, *body, text))
-
-
-def _unpack(
-    magic: bytes, blob: bytes, what: str
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]], memoryview]:
-    """The header, arrays and text ``_pack`` wrote; ValueError for anything else.
-
-    Arrays and text are read-only views into ``blob`` where its layout allows (copying a
-    100k-article index costs more than reading it: fresh memory is paged in)."""
-    if blob[:4] != magic or len(blob) < 8:
-        raise ValueError(f"not a {what}")
-    (size,) = struct.unpack("<I", blob[4:8])
-    header = json.loads(blob[8 : 8 + size].decode("utf-8"))
-    if header.get("version") != _VERSION:
-        raise ValueError(f"unsupported {what} version {header.get('version')}")
-    offset = 8 + size
-    arrays: dict[str, npt.NDArray[Any]] = {}
-    for name, dtype, count in header["arrays"]:
-        kind = np.dtype(dtype)
-        if offset + kind.itemsize * count > len(blob):
-            raise ValueError(f"truncated {what}")
-        array = np.frombuffer(blob, dtype=kind, count=count, offset=offset)
-        if not kind.isnative or offset % kind.itemsize:
-            array = array.astype(kind.newbyteorder("="))
-        arrays[name] = array
-        offset += kind.itemsize * count
-    text = memoryview(blob)[offset : offset + header["text_bytes"]]
-    if len(text) != header["text_bytes"]:
-        raise ValueError(f"truncated {what}")
-    return header, arrays, text
-
-
-@dataclass(frozen=True, eq=False)
-class FoldDelta:
-    """What folding one or more batches added to a fold index, saved beside the index it grew
-    instead of rewriting it: ``index.extended(delta)`` is the grown index again."""
-
-    threshold: float
-    base_articles: int
-    """Size of the index this delta extends (articles, units, places): a check on the order."""
-    base_units: int
-    base_places: int
-    article_ids: tuple[str, ...]
-    article_starts: I64
-    places: int
-    """The grown index's places (not the delta's)."""
-    first_seen: I64
-    first_kept: I64
-    fold_place: I64
-    fold_score: npt.NDArray[np.float64]
-    cheap_length: I64
-    text_data: bytes | memoryview
-    text_ends: I64
-    exact_keys: npt.NDArray[np.uint64]
-    """Sorted keys the index did not hold yet, and their owners."""
-    exact_owners: npt.NDArray[np.uint32]
-    postings: npt.NDArray[np.uint64]
-    """Sorted new posting codes."""
-    extra_units: tuple[tuple[int, tuple[int, ...]], ...]
-    """All of the grown index's extra units (they are rare: kept whole)."""
-
-    @property
-    def units(self) -> int:
-        return len(self.first_seen)
-
-    def then(self, later: FoldDelta) -> FoldDelta:
-        """This delta followed by ``later`` (which extends the index this one grew) as one."""
-        if (later.threshold, later.base_articles, later.base_units, later.base_places) != (
-            self.threshold,
-            self.base_articles + len(self.article_ids),
-            self.base_units + self.units,
-            self.places,
-        ):
-            raise ValueError("the later fold index delta does not follow this one")
-        keys = np.concatenate((self.exact_keys, later.exact_keys))
-        order = np.argsort(keys, kind="stable")
-        shift = self.text_ends[-1] if len(self.text_ends) else 0
-        return FoldDelta(
-            threshold=self.threshold,
-            base_articles=self.base_articles,
-            base_units=self.base_units,
-            base_places=self.base_places,
-            article_ids=self.article_ids + later.article_ids,
-            article_starts=np.concatenate((self.article_starts, later.article_starts)),
-            places=later.places,
-            first_seen=np.concatenate((self.first_seen, later.first_seen)),
-            first_kept=np.concatenate((self.first_kept, later.first_kept)),
-            fold_place=np.concatenate((self.fold_place, later.fold_place)),
-            fold_score=np.concatenate((self.fold_score, later.fold_score)),
-            cheap_length=np.concatenate((self.cheap_length, later.cheap_length)),
-            text_data=b"".join((self.text_data, later.text_data)),
-            text_ends=np.concatenate((self.text_ends, later.text_ends + shift)),
-            exact_keys=keys[order],
-            exact_owners=np.concatenate((self.exact_owners, later.exact_owners))[order],
-            postings=np.sort(np.concatenate((self.postings, later.postings))),
-            extra_units=later.extra_units,
-        )
-
-    def to_bytes(self) -> bytes:
-        arrays: dict[str, npt.NDArray[Any]] = {
-            "article_starts": self.article_starts.astype("<i8"),
-            "first_seen": self.first_seen.astype("<i8"),
-            "first_kept": self.first_kept.astype("<i8"),
-            "fold_place": self.fold_place.astype("<i8"),
-            "fold_score": self.fold_score.astype("<f8"),
-            "cheap_length": self.cheap_length.astype("<i8"),
-            "text_ends": self.text_ends.astype("<i8"),
-            "exact_keys": self.exact_keys.astype("<u8"),
-            "postings": self.postings.astype("<u8"),
-            "exact_owners": self.exact_owners.astype("<u4"),
-        }
-        header = {
-            "version": _VERSION,
-            "threshold": self.threshold,
-            "base": [self.base_articles, self.base_units, self.base_places],
-            "places": self.places,
-            "article_ids": list(self.article_ids),
-            "extra_units": [[unit, list(others)] for unit, others in self.extra_units],
-        }
-        return _pack(_DELTA_FORMAT, header, arrays, self.text_data)
-
-    @classmethod
-    def from_bytes(cls, blob: bytes) -> FoldDelta:
-        """The delta ``to_bytes`` wrote; ValueError when ``blob`` is not one."""
-        header, arrays, text = _unpack(_DELTA_FORMAT, blob, "fold index delta")
-        base_articles, base_units, base_places = (int(n) for n in header["base"])
-        return cls(
-            threshold=float(header["threshold"]),
-            base_articles=base_articles,
-            base_units=base_units,
-            base_places=base_places,
-            article_ids=tuple(header["article_ids"]),
-            article_starts=arrays["article_starts"],
-            places=int(header["places"]),
-            first_seen=arrays["first_seen"],
-            first_kept=arrays["first_kept"],
-            fold_place=arrays["fold_place"],
-            fold_score=arrays["fold_score"],
-            cheap_length=arrays["cheap_length"],
-            text_data=text,
-            text_ends=arrays["text_ends"],
-            exact_keys=arrays["exact_keys"],
-            exact_owners=arrays["exact_owners"],
-            postings=arrays["postings"],
-            extra_units=tuple(
-                (int(u), tuple(int(o) for o in others)) for u, others in header["extra_units"]
-            ),
-        )
-
-
 @dataclass(frozen=True, eq=False)
 class FoldIndex:
     """What folding later articles needs to know about the ones already folded.
@@ -363,18 +196,18 @@ class FoldIndex:
         # Last, so that its 4-byte items leave every 8-byte array aligned for reading in place.
         arrays["exact_owners"] = arrays.pop("exact_owners")[order].astype("<u4")
         header = {
-            "version": _VERSION,
+            "version": VERSION,
             "threshold": self.threshold,
             "places": self.places,
             "article_ids": [i for ids in self.article_ids for i in ids],
             "extra_units": [[unit, list(others)] for unit, others in self.extra_units],
         }
-        return _pack(_FORMAT, header, arrays, text_data)
+        return pack(_FORMAT, header, arrays, text_data)
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> FoldIndex:
         """The index ``to_bytes`` wrote; ValueError when ``blob`` is not one."""
-        header, arrays, text_data = _unpack(_FORMAT, blob, "fold index")
+        header, arrays, text_data = unpack(_FORMAT, blob, "fold index")
 
         def column(name: str) -> Column:
             return Column((arrays[name],) if len(arrays[name]) else ())

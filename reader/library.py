@@ -11,23 +11,21 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from reader import library_cache, library_reads, library_search
+from reader import library_cache, library_flags, library_reads, library_search
 from reader.library_cache import BatchWrite
+from reader.library_errors import LibraryError, translate_errors
+from reader.library_open import DEFAULT_BUSY_TIMEOUT, connect
 from reader.library_rows import (
     ArticleRow,
     Entry,
     FlagChange,
     NewItem,
-    PreviousFlags,
     StoreResult,
     Subscription,
     article_record,
-    chunks,
     content_hash,
-    marks,
     store_entries,
 )
-from reader.library_schema import DEFAULT_BUSY_TIMEOUT, LibraryError, connect, translate_errors
 from reader.model import Article
 
 __all__ = [
@@ -42,10 +40,6 @@ __all__ = [
     "article_record",
     "content_hash",
 ]
-
-# Where each flag sits in a ``PreviousFlags`` entry.
-_FLAG_COLUMNS = {"read": 2, "starred": 3, "archived": 4}
-_READ_AT_COLUMN = 5
 
 
 def _utc_now() -> datetime:
@@ -295,60 +289,20 @@ class Library:
         archived: bool | None = None,
     ) -> FlagChange:
         """Set flags on many articles in one transaction; unknown ids are ignored."""
-        wanted = zip(_FLAG_COLUMNS, (read, starred, archived), strict=True)
-        changes = [(name, int(value)) for name, value in wanted if value is not None]
-        if not changes or not ids:
+        if not ids or (read is None and starred is None and archived is None):
             return FlagChange()
-        differs = " OR ".join(f"{name} <> {value}" for name, value in changes)
-        assignments = [f"{name} = {value}" for name, value in changes]
-        if read is not None:
-            # read_at is when it was first marked read, cleared when marked unread again.
-            assignments.append(
-                "read_at = CASE WHEN read = 0 THEN ? ELSE read_at END" if read else "read_at = NULL"
-            )
-        now = [self._clock().isoformat()] if read else []
-        previous: list[PreviousFlags] = []
+        now = self._clock().isoformat() if read else ""
         with self._write() as conn:
-            # Visiting the rows in table order rather than id (hash) order keeps each page
-            # read and dirtied once: marking 100k articles read is several times faster.
-            seqs: list[int] = []
-            for chunk in chunks(list(dict.fromkeys(ids))):
-                found = conn.execute(
-                    f"SELECT seq FROM articles WHERE id IN ({marks(len(chunk))})", chunk
-                )
-                seqs.extend(row[0] for row in found)
-            seqs.sort()
-            for seq_chunk in chunks(seqs):
-                match = f"seq IN ({marks(len(seq_chunk))}) AND ({differs})"
-                previous.extend(
-                    conn.execute(
-                        "SELECT seq, id, read, starred, archived, read_at FROM articles "
-                        f"WHERE {match}",
-                        seq_chunk,
-                    )
-                )
-                conn.execute(
-                    f"UPDATE articles SET {', '.join(assignments)} WHERE {match}",
-                    [*now, *seq_chunk],
-                )
-        return FlagChange(fields=tuple(name for name, _ in changes), previous=tuple(previous))
+            return library_flags.set_flags(
+                conn, ids, read=read, starred=starred, archived=archived, now=now
+            )
 
     def restore(self, change: FlagChange) -> None:
         """Put back the flags a ``set_flags`` call changed, exactly as they were before it."""
         if not change.fields or not change.previous:
             return
-        assignments = [f"{name} = ?" for name in change.fields]
-        picks = [_FLAG_COLUMNS[name] for name in change.fields]
-        if "read" in change.fields:
-            assignments.append("read_at = ?")
-            picks.append(_READ_AT_COLUMN)
-        # The id check guards against a row number reused by an article stored since.
-        statement = f"UPDATE articles SET {', '.join(assignments)} WHERE seq = ? AND id = ?"
         with self._write() as conn:
-            conn.executemany(
-                statement,
-                ([*(entry[i] for i in picks), entry[0], entry[1]] for entry in change.previous),
-            )
+            library_flags.restore(conn, change)
 
     # Caches ----------------------------------------------------------------------------------
 

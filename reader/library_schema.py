@@ -1,27 +1,23 @@
-"""The library file: its schema migrations (by ``PRAGMA user_version``) and opening it safely."""
+"""The library schema: its migrations, applied in order by ``PRAGMA user_version``."""
 
 from __future__ import annotations
 
-import glob
 import json
-import shutil
 import sqlite3
 import struct
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+
+# Re-exported: callers have long taken the library's error from here.
+from reader.library_errors import LibraryError, describe, translate_errors
 
 __all__ = [
-    "DEFAULT_BUSY_TIMEOUT",
     "LATEST_VERSION",
     "MIGRATIONS",
     "LibraryError",
     "Migration",
     "apply_migrations",
-    "backup_name",
-    "connect",
+    "describe",
     "full_text_search_available",
     "schema_version",
     "translate_errors",
@@ -266,164 +262,3 @@ def apply_migrations(conn: sqlite3.Connection, *, target: int = LATEST_VERSION) 
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-
-DEFAULT_BUSY_TIMEOUT = 5.0
-"""Seconds a write waits for another process's transaction before giving up as busy."""
-
-# Primary result codes (the low byte of an extended code) that get their own message.
-_SQLITE_BUSY = 5
-_SQLITE_LOCKED = 6
-_SQLITE_CORRUPT = 11
-_SQLITE_CANTOPEN = 14
-_SQLITE_NOTADB = 26
-
-
-class LibraryError(Exception):
-    """A library failure explained in one line, fit to show the reader instead of a traceback."""
-
-
-def backup_name(path: Path, label: str, now: datetime) -> Path:
-    """A free sibling path ``<name>.<label>-<UTC timestamp>`` (``~2``, ``~3``... if taken)."""
-    stem = f"{path.name}.{label}-{now.astimezone(UTC):%Y%m%dT%H%M%SZ}"
-    candidate = path.with_name(stem)
-    number = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{stem}~{number}")
-        number += 1
-    return candidate
-
-
-def _result_code(exc: sqlite3.Error) -> int:
-    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-
-
-def _is_corrupt(exc: sqlite3.Error) -> bool:
-    return _result_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    return _result_code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def describe(exc: sqlite3.Error, path: Path) -> str:
-    """The one-line message a SQLite error becomes."""
-    if _is_busy(exc):
-        return _one_line(f"library is busy: another newsfold is writing to {path.name}; try again")
-    if _is_corrupt(exc):
-        return _one_line(f"{path.name} is damaged ({exc}); the file was left as it is")
-    if _result_code(exc) == _SQLITE_CANTOPEN:
-        return _one_line(f"cannot open library {path}: {exc}")
-    return _one_line(f"library {path.name}: {exc}")
-
-
-@contextmanager
-def translate_errors(path: Path) -> Iterator[None]:
-    """Turn any SQLite error raised inside the block into a ``LibraryError``."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise LibraryError(describe(exc, path)) from exc
-
-
-def connect(
-    path: Path, *, busy_timeout: float, clock: Callable[[], datetime]
-) -> sqlite3.Connection:
-    """An autocommit connection to an up-to-date library at ``path`` (created when missing).
-
-    Refuses, with the file untouched, a database written by a newer schema; copies a database
-    that is not one (corrupt) to ``<name>.corrupt-<timestamp>`` and refuses it; copies an older
-    database to ``<name>.v<N>-backup-<timestamp>`` before migrating it.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise LibraryError(_one_line(f"cannot create {path.parent}: {exc.strerror}")) from exc
-    try:
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) so that
-        # the write lock is taken up front and a busy database fails before anything is done.
-        conn = sqlite3.connect(
-            path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
-        )
-    except sqlite3.Error as exc:
-        raise LibraryError(describe(exc, path)) from exc
-    try:
-        _prepare(conn, path, clock)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _prepare(conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
-    try:
-        # Reading the header and the schema is what reveals a file that is not a database.
-        version = schema_version(conn)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        if not _is_corrupt(exc):
-            raise LibraryError(describe(exc, path)) from exc
-        conn.close()
-        kept = _keep_corrupt_copy(path, clock())
-        raise LibraryError(
-            _one_line(
-                f"{path.name} is not a database (corrupt?); a copy was kept at {kept}; "
-                f"move {path} away to start a new library"
-            )
-        ) from exc
-    if version > LATEST_VERSION:
-        raise LibraryError(
-            f"{path.name} was written by a newer newsfold (schema v{version}; this one knows "
-            f"up to v{LATEST_VERSION}); upgrade newsfold to open it"
-        )
-    with translate_errors(path):
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        # 32 MiB of page cache, not 2: marking a whole 100k list read no longer rereads pages.
-        conn.execute("PRAGMA cache_size = -32768")
-        if version < LATEST_VERSION:
-            if version > 0:
-                _backup_before_migration(conn, path, version, clock())
-            apply_migrations(conn)
-
-
-def _keep_corrupt_copy(path: Path, now: datetime) -> Path:
-    """Copy the damaged file (and its WAL) aside once; a copy of the same file is reused."""
-    stat = path.stat()
-    pattern = glob.escape(path.name) + ".corrupt-*"
-    for earlier in sorted(path.parent.glob(pattern)):
-        if earlier.name.endswith("-wal"):
-            continue
-        seen = earlier.stat()
-        # copy2 keeps the modification time, so same size and time means the same file.
-        if (seen.st_size, seen.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            return earlier
-    target = backup_name(path, "corrupt", now)
-    try:
-        shutil.copy2(path, target)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, target.with_name(target.name + "-wal"))
-    except OSError as exc:
-        raise LibraryError(
-            _one_line(f"{path.name} is not a database (corrupt?) and could not be copied: {exc}")
-        ) from exc
-    return target
-
-
-def _backup_before_migration(
-    conn: sqlite3.Connection, path: Path, version: int, now: datetime
-) -> Path:
-    """A consistent copy (SQLite's online backup, WAL included) taken before any schema change."""
-    target = backup_name(path, f"v{version}-backup", now)
-    destination = sqlite3.connect(target)
-    try:
-        conn.backup(destination)
-    finally:
-        destination.close()
-    return target
