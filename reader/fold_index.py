@@ -10,10 +10,10 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.fold_blob import VERSION, pack, unpack
-from reader.fold_candidates import ExactStore, PostingStore
 
 # Re-exported: callers take the delta from here, beside the index it extends.
 from reader.fold_delta import FoldDelta as FoldDelta
+from reader.fold_postings import ExactStore, PostingStore
 
 I64 = npt.NDArray[np.int64]
 

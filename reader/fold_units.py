@@ -11,8 +11,9 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.fold import DEFAULT_THRESHOLD, MIN_FUZZY_CHARS
-from reader.fold_candidates import BUCKET_WINDOW, cheap_keys, sketch, window_pairs
+from reader.fold_candidates import cheap_keys, sketch
 from reader.fold_index import FoldIndex
+from reader.fold_postings import BUCKET_WINDOW, window_pairs
 from reader.fold_resolve import PARALLEL_MIN_UNITS
 from reader.normalize import MatchText, MatchTexts
 from reader.two_processes import can_fork, in_two_processes

@@ -11,16 +11,8 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from reader.fold import DEFAULT_THRESHOLD, verification_tools, verified_score
-from reader.fold_candidates import (
-    GRAM_BYTES,
-    WINNOW_WINDOW,
-    ExactStore,
-    PostingStore,
-    cheap_keys,
-    posting_codes,
-    sketch,
-    window_pairs,
-)
+from reader.fold_candidates import GRAM_BYTES, WINNOW_WINDOW, cheap_keys, sketch
+from reader.fold_postings import ExactStore, PostingStore, posting_codes, window_pairs
 from reader.fold_units import candidate_pairs
 from reader.normalize import match_text
 
