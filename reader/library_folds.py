@@ -21,6 +21,7 @@ from reader.stories import Story
 __all__ = [
     "FOLDS_KIND",
     "INDEX_BLOB",
+    "FoldMemo",
     "STATE_BLOB",
     "LibraryFolds",
     "fold_new_articles",
@@ -99,13 +100,26 @@ def _start_again(library: Library, state: bytes | None) -> bool:
     )
 
 
-def _load(library: Library, threshold: float) -> _Stored | None:
+@dataclass
+class FoldMemo:
+    """The fold index as this process last loaded or wrote it, for a caller that folds again
+    and again (the app's refreshes): while the stored state is the one it holds, the index is
+    not read again, so a refresh costs only its new articles."""
+
+    stored: _Stored | None = None
+
+
+def _load(library: Library, threshold: float, memo: FoldMemo) -> _Stored | None:
     """The saved index (base + deltas); an empty one after starting again when there is none,
     it cannot be read or was made at another threshold. None when another process wrote
     meanwhile (load again)."""
     from reader.fold_index import FoldDelta, FoldIndex
 
     state = library.get_blob(STATE_BLOB)
+    known = memo.stored
+    if known is not None and state is not None and known.state == state:
+        if known.index.threshold == threshold:
+            return known
     base = library.get_blob(INDEX_BLOB)
     meta: dict[str, Any] = (
         json.loads(state) if state else {"deltas": [], "next_story": 1, "generation": 0}
@@ -133,7 +147,7 @@ def _load(library: Library, threshold: float) -> _Stored | None:
         if state is None:
             return None
         meta = json.loads(state)
-    return _Stored(
+    memo.stored = _Stored(
         index,
         state,
         int(meta.get("base_bytes", len(base))),
@@ -141,6 +155,7 @@ def _load(library: Library, threshold: float) -> _Stored | None:
         int(meta["next_story"]),
         int(meta["generation"]),
     )
+    return memo.stored
 
 
 def _state(
@@ -181,12 +196,12 @@ def _adopt_stories(library: Library, index: FoldIndex) -> bytes | None:
 
 def _index_writes(
     stored: _Stored, grown: FoldIndex, delta: FoldDelta
-) -> tuple[tuple[tuple[str, bytes], ...], tuple[str, ...], int, list[tuple[int, int]]]:
+) -> tuple[tuple[tuple[str, bytes], ...], tuple[str, ...], int, list[tuple[int, FoldDelta, int]]]:
     """Blobs to put and delete for the grown index: the batch's delta, merged with the last
     ones while they are no bigger than twice it (so each byte is rewritten a logarithmic
     number of times), or the whole index once the deltas pass half of it.
 
-    Returns (puts, deletes, base bytes, deltas' (number, size))."""
+    Returns (puts, deletes, base bytes, deltas as (number, delta, size))."""
     blob = delta.to_bytes()
     number = stored.deltas[-1][0] + 1 if stored.deltas else 1
     chain = [*stored.deltas, (number, delta, len(blob))]
@@ -205,7 +220,7 @@ def _index_writes(
         chain.append((earlier_number, merged, len(merged_blob)))
     puts = tuple((_delta_blob(n), data) for n, data in sorted(written.items()))
     gone = tuple(_delta_blob(n) for n in deleted if n != number)
-    return puts, gone, stored.base_bytes, [(n, size) for n, _, size in chain]
+    return puts, gone, stored.base_bytes, chain
 
 
 def fold_new_articles(
@@ -214,6 +229,7 @@ def fold_new_articles(
     threshold: float,
     on_progress: Callable[[str], None] = lambda _: None,
     stats: MutableMapping[str, float] | None = None,
+    memo: FoldMemo | None = None,
 ) -> int:
     """Fold every stored article not folded yet onto the rest; returns how many.
 
@@ -222,14 +238,15 @@ def fold_new_articles(
     reach are rebuilt. The batch (index, folds, stories, folded marks) is one transaction, so
     a crash leaves it wholly unfolded and it is simply folded next time. ``stats``, when given,
     gets the seconds spent in ``load``, ``find``, ``fold``, ``stories``, ``write`` and the
-    ``bytes`` written.
+    ``bytes`` written. A ``memo`` kept between calls spares reading the index again.
     """
     from reader.fold_batch import fold_new_delta
 
     timings: MutableMapping[str, float] = {} if stats is None else stats
+    memo = FoldMemo() if memo is None else memo
     for _ in range(_ATTEMPTS):
         started = time.perf_counter()
-        stored = _load(library, threshold)
+        stored = _load(library, threshold, memo)
         if stored is None:
             continue
         loaded = time.perf_counter()
@@ -254,7 +271,8 @@ def fold_new_articles(
             known={a.id: a for a in articles},
         )
         storied = time.perf_counter()
-        puts, gone, base_bytes, deltas = _index_writes(stored, grown, delta)
+        puts, gone, base_bytes, chain = _index_writes(stored, grown, delta)
+        deltas = [(number, size) for number, _, size in chain]
         state = _state(base_bytes, deltas, update.next_story, stored.generation + 1)
         batch = BatchWrite(
             expect_blob=(STATE_BLOB, stored.state),
@@ -279,7 +297,11 @@ def fold_new_articles(
             bytes=batch.size,
         )
         if written:
+            memo.stored = _Stored(
+                grown, state, base_bytes, tuple(chain), update.next_story, stored.generation + 1
+            )
             return len(articles)
+        memo.stored = None
     raise LibraryError("another newsfold kept folding this library at the same time; try again")
 
 

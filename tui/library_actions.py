@@ -17,6 +17,7 @@ from tui.messages import LibraryFailed, LibraryOpened, LibraryRefreshed
 from tui.triage import Triage
 
 if TYPE_CHECKING:
+    from reader.library_folds import FoldMemo
     from reader.model import Article
     from tui.app import NewsfoldApp
 
@@ -160,10 +161,10 @@ class LibraryActions:
             self.set_status("Refresh needs the library: open newsfold without sources")
             return
         self.set_status("Refreshing feeds…")
-        self.refresh_feeds(self.session.path)
+        self.refresh_feeds(self.session.path, self.session.fold_memo())
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def refresh_feeds(self: NewsfoldApp, path: Path) -> None:
+    def refresh_feeds(self: NewsfoldApp, path: Path, memo: FoldMemo) -> None:
         from reader.library import Library
         from reader.library_folds import fold_new_articles
         from reader.refresh import FeedOutcome, refresh
@@ -180,6 +181,7 @@ class LibraryActions:
                 library,
                 threshold=self.fold_threshold(),
                 on_progress=lambda text: self.call_from_thread(self.set_status, text),
+                memo=memo,
             )
         self.post_message(LibraryRefreshed(report))
 

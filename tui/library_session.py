@@ -14,6 +14,7 @@ from reader.model import Article
 
 if TYPE_CHECKING:
     from reader.library import Library
+    from reader.library_folds import FoldMemo
     from reader.library_rows import Subscription
     from tui.triage import Flag
 
@@ -44,9 +45,19 @@ class LibrarySession:
         self.write_errors: list[str] = []
         self.refetched: set[str] = set()
         """Articles read with their page's full text (not folded)."""
+        self._fold_memo: FoldMemo | None = None
         self._searcher: Library | None = None
         self._searcher_lock = threading.Lock()
         self._closed = False
+
+    def fold_memo(self) -> FoldMemo:
+        """The fold index as the last refresh left it, so the next one need not read it again
+        (one refresh at a time uses it: refreshes are exclusive workers)."""
+        from reader.library_folds import FoldMemo
+
+        if self._fold_memo is None:
+            self._fold_memo = FoldMemo()
+        return self._fold_memo
 
     def open(self) -> None:
         """Open (creating or migrating) the library; raises ``LibraryError`` with one line."""

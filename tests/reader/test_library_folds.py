@@ -20,6 +20,7 @@ from reader.library_folds import (
     INDEX_BLOB,
     MAX_DELTAS,
     STATE_BLOB,
+    FoldMemo,
     fold_new_articles,
     library_plan,
     library_stories,
@@ -140,6 +141,37 @@ def test_folding_batch_by_batch_equals_folding_everything_at_once(
             assert_same_as_at_once(library)
         assert fold_new_articles(library, threshold=DEFAULT_THRESHOLD) == 0
         assert len(library_stories(library)) >= 3  # the corpus does make stories
+
+
+def test_a_memo_spares_reading_the_index_and_folds_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = corpus(90, 4)
+    memo = FoldMemo()
+    reads: list[str] = []
+    original = Library.get_blob
+
+    def counted(self: Library, name: str) -> bytes | None:
+        reads.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(Library, "get_blob", counted)
+    with Library.open(tmp_path / "lib.sqlite3") as library:
+        for start in range(0, 90, 30):
+            library.store_articles(articles[start : start + 30], origin="test")
+            reads.clear()
+            assert fold_new_articles(library, threshold=DEFAULT_THRESHOLD, memo=memo) == 30
+            if start:  # the index this process wrote last time is the stored one
+                assert [name for name in reads if name.startswith(INDEX_BLOB)] == []
+        assert_same_as_at_once(library)
+        # Another writer (here: a fold without the memo) changes the state: the memo reloads.
+        library.store_articles(corpus(10, 5), origin="test")
+        assert fold_new_articles(library, threshold=DEFAULT_THRESHOLD) == 10
+        library.store_articles(corpus(10, 6), origin="test")
+        reads.clear()
+        assert fold_new_articles(library, threshold=DEFAULT_THRESHOLD, memo=memo) == 10
+        assert INDEX_BLOB in reads
+        assert_same_as_at_once(library)
 
 
 def test_folds_onto_folded_paragraphs_count_as_the_same_text(tmp_path: Path) -> None:
