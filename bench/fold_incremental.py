@@ -5,8 +5,9 @@ library, stores the batch (not timed; about a tenth of it copies paragraphs of s
 stored) and times ``fold_new_articles`` split into load / find new / fold / stories / write,
 and the bytes it wrote; then the same for the old whole-library refresh (kept below as
 ``baseline``) on another copy. Medians of ``--runs`` runs; ``sequence`` lines fold
-``--sequence`` batches one after the other on one copy, to show what delta merging and
-compaction cost on average.
+``--sequence`` batches one after the other on one copy (and again keeping the index in memory
+between batches, as the app does; the first batch, which loads it, is left out), to show what
+delta merging and compaction cost on average.
 
     .venv/bin/python bench/fold_incremental.py --keep DIR [--library 100000=PATH] ...
 
@@ -17,6 +18,7 @@ copy of an existing folded library (never modified) instead of generating one of
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import shutil
@@ -34,6 +36,7 @@ from library_gen import build, generate  # noqa: E402
 from reader.fold import DEFAULT_THRESHOLD  # noqa: E402
 from reader.library import Library  # noqa: E402
 from reader.library_folds import (  # noqa: E402
+    FoldMemo,
     _folds_json,
     fold_new_articles,
     library_plan,
@@ -152,6 +155,10 @@ def one_run(
     return out
 
 
+def remembered(memo: FoldMemo, library: Library, stats: dict[str, float]) -> int:
+    return fold_new_articles(library, threshold=DEFAULT_THRESHOLD, stats=stats, memo=memo)
+
+
 def incremental(library: Library, stats: dict[str, float]) -> int:
     return fold_new_articles(library, threshold=DEFAULT_THRESHOLD, stats=stats)
 
@@ -201,6 +208,9 @@ def main() -> None:
             + f" (mean {mean_bytes:.2f} MB)",
             flush=True,
         )
+        # As the app refreshes: one process keeps the index it wrote (FoldMemo).
+        kept = one_run(ready, work, batches, functools.partial(remembered, FoldMemo()))
+        print(line(f"{size:>7,} + {args.sequence}x100, index kept", kept[1:]), flush=True)
         for stale in work.parent.glob(work.name + "*"):
             stale.unlink()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import accumulate
 
 import numpy as np
@@ -52,6 +54,9 @@ def _fold_batch(
     threshold = index.threshold
     paragraphs = [p for article in articles for p in article.paragraphs]
     found = find_candidates(index, paragraphs, parallel=parallel)
+    del paragraphs
+    if not keep_index:  # the postings (8 bytes a fingerprint) only ever go into the index
+        found = replace(found, codes=np.zeros(0, dtype=np.uint64))
     units, raw_ids, unit_of = found.units, found.raw_ids, found.unit_of
     tools = verification_tools()
 
@@ -77,7 +82,8 @@ def _fold_batch(
         )
     }
     count = len(units.texts)
-    seen_new = [-1] * count
+    # Machine integers, not int objects: a forked resolver reading them copies no pages.
+    seen_new = array("q", [-1]) * count
     place = index.places
     for raw in raw_ids:
         unit = unit_of[raw]

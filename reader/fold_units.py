@@ -29,8 +29,9 @@ PREFILTER_MARGIN = 12.0
 BLANK = -1
 _PAIRS_AT_ONCE = 1 << 21
 """Candidate pairs screened at a time (bounds temporary arrays)."""
-_MATCH_CACHE = 100_000
-"""Normalised units kept at once while verifying (each is a few hundred bytes of tuples)."""
+_MATCH_CACHE = 40_000
+"""Normalised units kept at once while verifying (each is about 1.5 KB of tuples and text;
+candidates are mostly recent, so a small cache hits about as often as a big one)."""
 _MATCH_KEY_BIT = np.uint64(1 << 63)
 
 
