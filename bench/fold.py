@@ -20,14 +20,16 @@ recall is the share of the exhaustive pairs that the folder's candidate stage al
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from fold_corpus import Generated, generate, load_paragraphs
 
@@ -72,6 +74,44 @@ def _key_pairs(
     return out
 
 
+def _pss_mb() -> float:
+    """Proportional set size: shared pages count once across the processes sharing them."""
+    with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@contextlib.contextmanager
+def _pss_of_both_processes() -> Iterator[list[float]]:
+    """While the folder shares work with a forked child: parent + child PSS as each share
+    ends (their total memory then; RSS would count the shared pages twice)."""
+    import reader.fold_resolve
+    import reader.fold_units
+    from reader import two_processes
+
+    original = two_processes.in_two_processes
+    totals: list[float] = []
+
+    def measured(work: Callable[[Any], Any], mine: Any, theirs: Any) -> tuple[Any, Any]:
+        def measured_work(part: Any) -> tuple[Any, float]:
+            return work(part), _pss_mb()
+
+        (done, here), (done_there, there) = original(measured_work, mine, theirs)
+        totals.append(here + there)
+        return done, done_there
+
+    modules = (reader.fold_resolve, reader.fold_units)
+    for module in modules:
+        module.in_two_processes = measured  # type: ignore[attr-defined]
+    try:
+        yield totals
+    finally:
+        for module in modules:
+            module.in_two_processes = original  # type: ignore[attr-defined]
+
+
 def child(
     corpus: Path | None, size: int, threshold: float, seed: int, sample: int
 ) -> dict[str, float]:
@@ -86,7 +126,8 @@ def child(
     generated = generate(load_paragraphs(corpus), size, seed)
     rss_before = _current_rss_mb()
     start = time.perf_counter()
-    plan = fold(generated.articles, threshold=threshold)
+    with _pss_of_both_processes() as pss:
+        plan = fold(generated.articles, threshold=threshold)
     fold_s = time.perf_counter() - start
     peak = _peak_rss_mb()
     # The folder shares big batches with a forked child (reader.two_processes): its peak too.
@@ -138,6 +179,7 @@ def child(
         "rss_before_mb": rss_before,
         "peak_mb": peak,
         "child_peak_mb": child_peak,
+        "shared_pss_mb": max(pss, default=0.0),
         "folds": folds,
         "candidates": len(candidates),
         "candidates_s": candidates_s,
@@ -158,7 +200,8 @@ def child(
 
 def _table(rows: Sequence[dict[str, float]]) -> str:
     head = (
-        f"{'n':>9} {'fold s':>7} {'RSS MB':>7} {'+fold MB':>8} {'child MB':>8} {'folds':>8} "
+        f"{'n':>9} {'fold s':>7} {'RSS MB':>7} {'+fold MB':>8} {'child MB':>8} {'both MB':>8} "
+        f"{'folds':>8} "
         f"{'cands':>9} "
         f"{'sample':>7} {'exh s':>7} {'exh est s':>10} {'exh pairs':>9} {'recall':>7} "
         f"{'untempl':>8} "
@@ -169,6 +212,7 @@ def _table(rows: Sequence[dict[str, float]]) -> str:
         lines.append(
             f"{int(r['n']):>9,} {r['fold_s']:>7.2f} {r['peak_mb']:>7.0f} "
             f"{r['peak_mb'] - r['rss_before_mb']:>8.0f} {r.get('child_peak_mb', 0.0):>8.0f} "
+            f"{r.get('shared_pss_mb', 0.0):>8.0f} "
             f"{int(r['folds']):>8,} "
             f"{int(r['candidates']):>9,} {int(r['sample']):>7,} {r['exhaustive_s']:>7.1f} "
             f"{r['exhaustive_est_s']:>10.0f} {int(r['exhaustive_pairs']):>9,} "
@@ -185,6 +229,7 @@ RSS MB     peak resident memory of the process after folding (ru_maxrss; include
 +fold MB   that peak minus the resident memory just before folding
 child MB   peak resident memory of the forked child that shares a big batch's work (0: none);
            its pages are shared copy-on-write with the parent, so RSS + child overstates
+both MB    parent + child proportional set size (shared pages once) when their shares end
 folds      folds in the plan
 cands      candidate unit pairs verified (fingerprints, past the cheap prefilter)
 sample     paragraphs the exhaustive search ran on (all when n <= --sample; else whole families)
@@ -229,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
         row = dict(runs[0])
         medians = ("fold_s", "exhaustive_s", "exhaustive_est_s", "peak_mb", "rss_before_mb")
-        for name in (*medians, "child_peak_mb"):
+        for name in (*medians, "child_peak_mb", "shared_pss_mb"):
             row[name] = statistics.median(r[name] for r in runs)
         rows.append(row)
         print(_table(rows[-1:]).splitlines()[-1] if len(rows) > 1 else _table(rows), flush=True)
