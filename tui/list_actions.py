@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from reader.sanitize import safe_text
+from tui.flag_masks import FlagMasks
 from tui.list_model import FILTER_NAMES, build_view
 from tui.widgets.article_list import ArticleList
 from tui.widgets.search_bar import SearchBar
@@ -25,10 +26,14 @@ class ListActions:
 
     _ids_for: tuple[object, list[str]] | None = None
     _index_for: tuple[object, dict[str, int]] | None = None
+    _flag_masks: FlagMasks | None = None
+    """The flags as byte masks over the articles, kept between rebuilds of the list."""
     _shown_title: str = ""
 
     def refresh_list(self: NewsfoldApp, *, keep_cursor: bool = False) -> None:
         """Rebuild the rows from the filter, search, pivot and stories; cheap at 100k rows."""
+        if self._flag_masks is None:
+            self._flag_masks = FlagMasks()
         view = build_view(
             self.articles,
             self.triage,
@@ -40,6 +45,7 @@ class ListActions:
             expanded=self.expanded_stories,
             ids=self._article_ids(),
             index_of=self._article_index(),
+            masks=self._flag_masks,
         )
         placeholder = "No articles" if self.articles else "Nothing loaded"
         if self.articles and not view.rows:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import TYPE_CHECKING, Literal
+
+from tui.flag_masks import FlagMasks
+from tui.flag_masks import mark as _mark
 
 if TYPE_CHECKING:
     from reader.model import Article
@@ -59,6 +62,7 @@ def build_view(
     expanded: Collection[int] = (),
     ids: Sequence[str] | None = None,
     index_of: Mapping[str, int] | None = None,
+    masks: FlagMasks | None = None,
 ) -> ListView:
     """The list's rows.
 
@@ -67,14 +71,18 @@ def build_view(
     the filter (an article just read under the Unread filter does not vanish under the cursor).
     Stories are grouped only in the natural order: a search or pivot lists articles singly.
     ``ids`` (each entry's id, in order) and ``index_of`` (its inverse) spare rebuilding them on
-    every call.
+    every call, and ``masks`` (kept between calls for the same entries) spares walking the
+    flagged ids.
     """
     if ids is None:
         ids = [entry.id for entry in entries]
     if ranked is None and only is None:
         if index_of is None:
             index_of = {article_id: index for index, article_id in enumerate(ids)}
-        shown = _shown_mask(len(ids), triage, flag_filter, keep, index_of)
+        if masks is None:
+            shown = _shown_mask(len(ids), triage, flag_filter, keep, index_of)
+        else:
+            shown = _combined_mask(len(ids), triage, flag_filter, keep, index_of, masks)
         if not story_of:
             return ListView(list(compress(range(len(ids)), shown)))
         return _group_stories(entries, shown, story_of, expanded, index_of)
@@ -120,10 +128,30 @@ def _shown_mask(
     return mask
 
 
-def _mark(mask: bytearray, ids: Iterable[str], index_of: Mapping[str, int], value: int) -> None:
-    spare = len(mask) - 1
-    for article_id in ids:
-        mask[index_of.get(article_id, spare)] = value
+def _combined_mask(
+    count: int,
+    triage: Triage,
+    flag_filter: ListFilter,
+    keep: Collection[str],
+    index_of: Mapping[str, int],
+    masks: FlagMasks,
+) -> bytearray:
+    """``_shown_mask`` from the kept flag masks, combined bytewise as integers."""
+    numbers = masks.numbers(triage, index_of, count)
+    ones = int.from_bytes(b"\x01" * (count + 1), "little")
+    archived = numbers["archived"]
+    if flag_filter == "starred":
+        value = numbers["starred"] & (ones ^ archived)
+    elif flag_filter == "archived":
+        value = archived
+    elif flag_filter == "unread":
+        value = ones ^ (archived | numbers["read"])
+    else:
+        value = ones ^ archived
+    mask = bytearray(value.to_bytes(count + 1, "little"))
+    _mark(mask, keep, index_of, 1)
+    del mask[count]
+    return mask
 
 
 def _group_stories(

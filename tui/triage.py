@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -11,6 +12,7 @@ FLAGS: tuple[Flag, ...] = ("read", "starred", "archived")
 
 UNDO_LEVELS = 100
 """Enough for a long triage session; each level holds only the ids it touched."""
+RECENT_CHANGES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,13 @@ class Triage:
     archived: set[str] = field(default_factory=set)
     save: Saver | None = None
     history: list[FlagChange] = field(default_factory=list)
+    version: int = field(default=0, compare=False)
+    """Counts the changes made through ``set`` and ``undo``."""
+    recent: deque[tuple[int, Flag, frozenset[str], bool]] = field(
+        default_factory=lambda: deque(maxlen=RECENT_CHANGES), compare=False, repr=False
+    )
+    """The last changes as (version, flag, ids, value): what a copy of the flags that is a few
+    versions old (the list's masks) replays to catch up."""
 
     @classmethod
     def from_flags(
@@ -110,6 +119,8 @@ class Triage:
             target |= ids
         else:
             target -= ids
+        self.version += 1
+        self.recent.append((self.version, flag, ids, value))
         if self.save is not None:
             self.save(flag, ids, value)
 
