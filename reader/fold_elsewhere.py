@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from reader.fold import fold
 from reader.model import Article, FoldPlan
-
-
-def spare_cores() -> int:
-    """Cores this process may run on, besides the one it is on."""
-    try:
-        return len(os.sched_getaffinity(0)) - 1
-    except AttributeError:  # not on Linux
-        return (os.cpu_count() or 1) - 1
+from reader.two_processes import can_fork
 
 
 def _fold_plain(articles: Sequence[Article], threshold: float) -> FoldPlan:
@@ -32,11 +24,12 @@ def folding_elsewhere(
 ) -> Iterator[Callable[[], FoldPlan]]:
     """Start folding ``articles``; the yielded function waits for the plan and returns it.
 
-    With a spare core and ``fork`` (the child inherits the articles and every loaded module,
-    so nothing but the plan is copied), the fold runs in a child process and overlaps what the
-    caller does meanwhile; otherwise the function folds when first called. Same plan either way.
+    With a spare core, ``fork`` and no other thread (``reader.two_processes.can_fork``; the
+    child inherits the articles and every loaded module, so nothing but the plan is copied),
+    the fold runs in a child process and overlaps what the caller does meanwhile; otherwise the
+    function folds when first called. Same plan either way.
     """
-    if spare_cores() < 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         done: list[FoldPlan] = []
 
         def fold_now() -> FoldPlan:

@@ -42,7 +42,7 @@ def test_the_plan_from_the_other_process_equals_folding_here(
 def test_one_core_folds_in_process(
     articles: tuple[Article, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("reader.fold_elsewhere.spare_cores", lambda: 0)
+    monkeypatch.setattr("reader.fold_elsewhere.can_fork", lambda: False)
     with folding_elsewhere(articles, 85.0) as plan_when_ready:
         plan = plan_when_ready()
     assert dict(plan.by_article) == dict(fold(articles, threshold=85.0).by_article)
