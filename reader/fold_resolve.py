@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reader.two_processes import can_fork, in_two_processes
+from reader.union_find import UnionFind
 
 Resolution = tuple[int, float] | None
 """Where a unit's first appearance folds (place, score), or None when it is kept."""
@@ -82,21 +83,14 @@ class Resolver:
 
     def halves(self, order: Sequence[int]) -> tuple[list[int], list[int]]:
         """Connected components shared out by their work, deterministically."""
-        parent: dict[int, int] = {}
-
-        def root(unit: int) -> int:
-            parent.setdefault(unit, unit)
-            while parent[unit] != unit:
-                parent[unit] = parent[parent[unit]]
-                unit = parent[unit]
-            return unit
-
+        components: UnionFind[int] = UnionFind()
+        for unit in order:
+            components.add(unit)
         for unit in order:
             for other in self.candidates[unit]:
                 if other >= self.base:
-                    a, b = root(unit), root(other)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+                    components.union(unit, other)
+        root = components.find
         # Work is mostly normalising: each unit of a component once (those resolved and the
         # earlier ones they are compared with), then a quarter of that per pair verified.
         cost: dict[int, int] = {}

@@ -10,6 +10,7 @@ from reader.library import Library
 from reader.model import Article, Fold, FoldPlan, ParagraphRef
 from reader.normalize import strip_dateline
 from reader.stories import MIN_LINK_WORDS, Story, build_stories
+from reader.union_find import UnionFind
 
 ROOTS_KIND = "fold-roots"
 """Per folded article: ``[paragraph, root article, root paragraph, long]`` for each fold, where
@@ -73,21 +74,6 @@ def _roots_from_json(payload: bytes) -> _Roots:
         int(p): (ParagraphRef(str(aid), int(q)), bool(long))
         for p, aid, q, long in json.loads(payload)
     }
-
-
-class _Disjoint:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, node: str) -> str:
-        self.parent.setdefault(node, node)
-        while self.parent[node] != node:
-            self.parent[node] = self.parent[self.parent[node]]
-            node = self.parent[node]
-        return node
-
-    def union(self, one: str, other: str) -> None:
-        self.parent[self.find(other)] = self.find(one)
 
 
 class _Articles:
@@ -184,7 +170,7 @@ def update_stories(
     """
     articles = _Articles(library, known or {})
     roots = _batch_roots(library, plan, batch, articles)
-    joined = _Disjoint()
+    joined: UnionFind[str] = UnionFind()
     reached: set[str] = set()
     for aid, mine in roots.items():
         for root, long in mine.values():

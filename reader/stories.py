@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from types import MappingProxyType
-from typing import Generic, TypeVar
 
 from reader.model import Article, FoldPlan, ParagraphRef
 from reader.normalize import strip_dateline
+from reader.union_find import UnionFind
 
 DEFAULT_MIN_SHARED = 2
 """Shared paragraphs two articles need to be linked: one paragraph in common is too often a
@@ -25,42 +25,6 @@ MIN_LINK_WORDS = 10
 _MAX_PAIRED_ARTICLES = 64
 """A paragraph copied into more articles than this links each copy to the first one only, so a
 widely reused line costs linear rather than quadratic time."""
-
-_Node = TypeVar("_Node", bound=Hashable)
-
-
-class _UnionFind(Generic[_Node]):
-    """Disjoint sets; each set is named by the first node ever added to it."""
-
-    def __init__(self) -> None:
-        self._parent: dict[_Node, _Node] = {}
-        self._rank: dict[_Node, int] = {}
-
-    def add(self, node: _Node) -> None:
-        if node not in self._parent:
-            self._parent[node] = node
-            self._rank[node] = len(self._rank)
-
-    def find(self, node: _Node) -> _Node:
-        parent = self._parent
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def union(self, one: _Node, other: _Node) -> None:
-        self.add(one)
-        self.add(other)
-        root_one, root_other = self.find(one), self.find(other)
-        if root_one == root_other:
-            return
-        # The earlier-added root wins, so which node names a set never depends on union order.
-        if self._rank[root_other] < self._rank[root_one]:
-            root_one, root_other = root_other, root_one
-        self._parent[root_other] = root_one
-
-    def __iter__(self) -> Iterator[_Node]:
-        return iter(self._parent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +87,7 @@ def _paragraph_groups(
         paragraphs = paragraphs_of.get(ref.article_id)
         return paragraphs is not None and 0 <= ref.paragraph < len(paragraphs)
 
-    copies: _UnionFind[ParagraphRef] = _UnionFind()
+    copies: UnionFind[ParagraphRef] = UnionFind()
     for article_id, folds in plan.by_article.items():
         for fold in folds:
             ref = ParagraphRef(article_id, fold.paragraph)
@@ -217,7 +181,7 @@ def build_stories(
             strong.append(tally)
         else:
             disputed.update(tally.groups)
-    linked: _UnionFind[str] = _UnionFind()
+    linked: UnionFind[str] = UnionFind()
     for tally in strong:
         if not disputed.issuperset(tally.groups):
             linked.union(tally.first, tally.second)
