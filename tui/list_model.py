@@ -79,10 +79,8 @@ def build_view(
     if ranked is None and only is None:
         if index_of is None:
             index_of = {article_id: index for index, article_id in enumerate(ids)}
-        if masks is None:
-            shown = _shown_mask(len(ids), triage, flag_filter, keep, index_of)
-        else:
-            shown = _combined_mask(len(ids), triage, flag_filter, keep, index_of, masks)
+        masks = FlagMasks() if masks is None else masks
+        shown = _shown_mask(len(ids), triage, flag_filter, keep, index_of, masks)
         if not story_of:
             return ListView(list(compress(range(len(ids)), shown)))
         return _group_stories(entries, shown, story_of, expanded, index_of)
@@ -107,36 +105,11 @@ def _shown_mask(
     flag_filter: ListFilter,
     keep: Collection[str],
     index_of: Mapping[str, int],
-) -> bytearray:
-    """One byte per entry, 1 where the filter shows it.
-
-    Built from the flagged ids (a filter changes a few thousand bytes, or the read ones), never
-    by testing every entry: at 100k entries a test per row was most of the cost of ``f``. The
-    mask has a spare last byte where ids that are not listed land.
-    """
-    if flag_filter in ("starred", "archived"):
-        wanted = triage.starred - triage.archived if flag_filter == "starred" else triage.archived
-        mask = bytearray(count + 1)
-        _mark(mask, wanted, index_of, 1)
-    else:
-        mask = bytearray(b"\x01") * (count + 1)
-        _mark(mask, triage.archived, index_of, 0)
-        if flag_filter == "unread":
-            _mark(mask, triage.read, index_of, 0)
-    _mark(mask, keep, index_of, 1)
-    del mask[count]
-    return mask
-
-
-def _combined_mask(
-    count: int,
-    triage: Triage,
-    flag_filter: ListFilter,
-    keep: Collection[str],
-    index_of: Mapping[str, int],
     masks: FlagMasks,
 ) -> bytearray:
-    """``_shown_mask`` from the kept flag masks, combined bytewise as integers."""
+    """One byte per entry, 1 where the filter shows it, from the flag masks combined bytewise
+    as integers: never a test per row, nor (once ``masks`` is built) a walk of the flagged ids.
+    The mask has a spare last byte where ids that are not listed land."""
     numbers = masks.numbers(triage, index_of, count)
     ones = int.from_bytes(b"\x01" * (count + 1), "little")
     archived = numbers["archived"]
