@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -17,25 +16,16 @@ from reader.sanitize import safe_text, was_sanitised
 from tui.fold_display import RunDisplay
 from tui.widgets.article_layout import Block, Piece, article_meta, block_pieces, build_blocks
 from tui.widgets.cursor_view import CursorView
-from tui.widgets.text_style import LineStyles, fitted_line, text_segments
+from tui.widgets.piece_lines import Line, piece_lines
+from tui.widgets.text_style import LineStyles, fitted_line
 from tui.widgets.wrap import wrap_offsets
 
 if TYPE_CHECKING:
     from reader.model import Article, Mention
 
 
-Line: TypeAlias = list[Segment]
-"""One line of text with its own styles, before the line's background is applied."""
-
 STRIPPED_BADGE = "⚠"
 STRIPPED_NOTE = "this article held terminal escapes or hidden characters: shown as text (␛, �)"
-
-ROLE_COMPONENTS = {
-    "paragraph": "",
-    "folded": "article-view--folded",
-    "twin": "article-view--twin",
-    "fold": "article-view--fold",
-}
 
 
 class ArticleView(CursorView):
@@ -332,33 +322,15 @@ class ArticleView(CursorView):
         return lines
 
     def _render_block(self, block: Block) -> list[Line]:
-        styles = self._line_styles
-        width = self._text_width()
-        gutter = self._gutter_width()
-        number_style = styles.text("article-view--number")
-        lines: list[Line] = []
-        for piece in self._pieces(block):
-            style = styles.text(ROLE_COMPONENTS[piece.role])
-            mentions = self._mentions.get(block.index, ())
-            changed = self._changes_of(block) if piece.role == "folded" else ()
-            # Only highlights need Rich's spans; plain text is one segment per line.
-            text: Text | None = None
-            if (mentions or changed) and piece.role in ("paragraph", "folded"):
-                text = Text(piece.text, style=style)
-                changed_style = styles.text("article-view--changed")
-                for start, end in changed:
-                    text.stylize(changed_style, start, end)
-                mention_style = styles.text("article-view--mention")
-                for start, end in mentions:
-                    text.stylize(mention_style, start, end)
-            for row, (start, end) in enumerate(wrap_offsets(piece.text, width)):
-                label = piece.number if row == 0 else ""
-                head = Segment(label.rjust(gutter - 1) + " ", number_style)
-                if text is None:
-                    lines.append([head, Segment(piece.text[start:end], style)])
-                else:
-                    lines.append([head, *text_segments(text[start:end], self.app.console)])
-        return lines
+        return piece_lines(
+            self._pieces(block),
+            self._line_styles,
+            width=self._text_width(),
+            gutter=self._gutter_width(),
+            mentions=self._mentions.get(block.index, ()),
+            changes=self._changes_of(block),
+            console=self.app.console,
+        )
 
     def _changes_of(self, block: Block) -> tuple[tuple[int, int], ...]:
         """Spans of a folded paragraph that differ from its twin."""
