@@ -98,7 +98,7 @@ def measure_pty_session(path: Path, args: argparse.Namespace) -> Session:
             "k": [session.press(b"k") for _ in range(args.moves)],
             "enter": [],
         }
-        for _ in range(5):
+        for _ in range(max(5, args.moves // 2)):
             session.press(b"j")
             keys["enter"].append(session.press(b"\r", spacing=0.5))
             session.press(b"\x1b", spacing=0.3)  # back to the list

@@ -222,3 +222,35 @@ async def test_the_list_scrollbar_follows_new_rows_without_waiting_for_a_layout(
         assert article_list.show_vertical_scrollbar
         assert scrollbar.window_virtual_size == 60 * 2
         await pilot.pause()
+
+
+async def test_enter_draws_the_article_first_and_restyles_the_list_a_frame_later() -> None:
+    app = corpus_app(count=30)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        article_list, article_view = app.article_list, app.article_view
+        frames: list[tuple[bool, set[int]]] = []  # the list still styled as focused; its lines
+        display = app._display
+
+        def recorded(screen, update) -> None:  # type: ignore[no-untyped-def]
+            left = article_list.region
+            lines = {y for y, x1, x2 in getattr(update, "spans", ()) if x1 < left.right}
+            frames.append((article_list.has_focus, lines))
+            display(screen, update)
+
+        app._display = recorded  # type: ignore[method-assign]
+        await pilot.press("j", "j")
+        frames.clear()
+        await pilot.press("enter", "j")
+        # Keys go to the article at once, before the list has restyled.
+        assert app.focused is article_view
+        assert article_list.cursor == 2
+        assert article_view.cursor == 1
+        await pilot.pause(0.2)
+        still_focused, first_lines = frames[0]
+        assert still_focused, "the first frame after Enter restyled the list"
+        # It drew the article and, of the list, only the rows that changed: the one opened
+        # (now read and bold) and the one that was open before.
+        assert 0 < len(first_lines) <= 2 * 2 + 2
+        assert not article_list.has_focus
+        assert any(len(lines) >= article_list.size.height - 2 for _, lines in frames[1:])

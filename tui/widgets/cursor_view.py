@@ -60,6 +60,22 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
         # new virtual size is handled by ``watch_virtual_size``.
         return super()._size_updated(size, self.virtual_size, container_size, layout)
 
+    # -- focus ----------------------------------------------------------------------------
+
+    def _on_blur(self, event: events.Blur) -> None:
+        # The pane that takes the focus paints first (the article, on Enter); this one restyles
+        # (border, cursor colour: every visible line and its scrollbar) a frame later. Keys go
+        # to the new pane at once either way: Textual routes them by the screen's focus.
+        event.prevent_default()
+        self.call_after_refresh(self._show_blurred)
+        if self.parent is not None:
+            self.parent.post_message(events.DescendantBlur(self))
+
+    def _show_blurred(self) -> None:
+        if self.is_attached and self.app.focused is not self:
+            self.has_focus = False
+            self.refresh()
+
     # -- shared behaviour -----------------------------------------------------------------
 
     def move_cursor(self, index: int) -> None:
