@@ -8,7 +8,7 @@ from textual.content import Content
 
 from reader.sanitize import safe_text
 from tui.flag_masks import FlagMasks
-from tui.list_model import FILTER_NAMES, build_view
+from tui.list_model import FILTER_NAMES, StoryMembers, build_view
 from tui.widgets.article_list import ArticleList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.status_line import UnreadCount
@@ -26,6 +26,7 @@ class ListActions:
 
     _ids_for: tuple[object, list[str]] | None = None
     _index_for: tuple[object, dict[str, int]] | None = None
+    _members_for: tuple[object, object, StoryMembers] | None = None
     _flag_masks: FlagMasks | None = None
     """The flags as byte masks over the articles, kept between rebuilds of the list."""
     _shown_title: str = ""
@@ -46,6 +47,7 @@ class ListActions:
             ids=self._article_ids(),
             index_of=self._article_index(),
             masks=self._flag_masks,
+            members=self._story_members(),
         )
         placeholder = "No articles" if self.articles else "Nothing loaded"
         if self.articles and not view.rows:
@@ -113,6 +115,14 @@ class ListActions:
             ids = self._article_ids()
             cached = self._index_for = (self.articles, {a: i for i, a in enumerate(ids)})
         return cached[1]
+
+    def _story_members(self: NewsfoldApp) -> StoryMembers:
+        """The story members' indices, rebuilt only when the stories or the articles change."""
+        cached = self._members_for
+        if cached is None or cached[0] is not self.story_of or cached[1] is not self.articles:
+            members = StoryMembers.build(self.story_of, self._article_index())
+            cached = self._members_for = (self.story_of, self.articles, members)
+        return cached[2]
 
     def _update_counts(self: NewsfoldApp) -> None:
         shown = len(self.article_list.rows)

@@ -1,4 +1,5 @@
-"""Flag masks kept between list rebuilds give the rows a fresh build gives, change after change."""
+"""Flag masks and story members kept between list rebuilds give the rows a fresh build gives,
+change after change."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from test_tui_repaint_cost import reference_rows
 
 from reader.model import Article
 from tui.flag_masks import FlagMasks
-from tui.list_model import ListFilter, build_view
+from tui.list_model import ListFilter, StoryMembers, _ones, build_view
 from tui.triage import RECENT_CHANGES, Triage
 
 FILTERS: list[ListFilter] = ["all", "unread", "starred", "archived"]
@@ -17,13 +18,14 @@ STEP = st.tuples(
     st.sets(st.integers(0, 24), max_size=6),
     st.booleans(),
     st.sampled_from(FILTERS),
+    st.sets(st.integers(0, 3), max_size=2),
 )
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(STEP, max_size=25), st.sets(st.integers(0, 24), max_size=3))
 def test_kept_masks_follow_every_change(
-    steps: list[tuple[str, set[int], bool, ListFilter]], kept: set[int]
+    steps: list[tuple[str, set[int], bool, ListFilter, set[int]]], kept: set[int]
 ) -> None:
     articles = [Article(f"a{index}", f"Title {index}", ("Text.",)) for index in range(25)]
     ids = [article.id for article in articles]
@@ -32,7 +34,8 @@ def test_kept_masks_follow_every_change(
     masks = FlagMasks()
     keep = {ids[index] for index in kept}
     story_of = {ids[index]: index % 4 for index in range(0, 25, 3)}
-    for action, chosen, value, flag_filter in steps:
+    members = StoryMembers.build(story_of, index_of)
+    for action, chosen, value, flag_filter, expanded in steps:
         if action == "undo":
             triage.undo()
         else:
@@ -46,9 +49,20 @@ def test_kept_masks_follow_every_change(
             ids=ids,
             index_of=index_of,
             masks=masks,
+            expanded=expanded,
+            members=members,
         )
-        expected = reference_rows(ids, triage, flag_filter, keep, story_of, set())
+        expected = reference_rows(ids, triage, flag_filter, keep, story_of, expanded)
         assert list(view.rows) == expected
+        fresh = build_view(
+            articles,
+            triage,
+            flag_filter=flag_filter,
+            keep=keep,
+            story_of=story_of,
+            expanded=expanded,
+        )
+        assert view.stories == fresh.stories
 
 
 def test_masks_too_far_behind_are_built_again() -> None:
@@ -70,3 +84,14 @@ def test_masks_too_far_behind_are_built_again() -> None:
         articles, other, flag_filter="unread", ids=ids, index_of=index_of, masks=masks
     )
     assert list(view.rows) == list(range(1, 10))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=300), st.floats(0.0, 1.0))
+def test_ones_lists_the_set_bytes_of_sparse_and_dense_masks(
+    pattern: list[bool], density: float
+) -> None:
+    # Both ways of listing (searched when sparse, walked when dense) from the same patterns.
+    cutoff = int(len(pattern) * density)
+    mask = bytearray(1 if bit and place <= cutoff else 0 for place, bit in enumerate(pattern))
+    assert _ones(mask) == [place for place, byte in enumerate(mask) if byte]
