@@ -26,6 +26,7 @@ from tui.list_model import ListFilter
 from tui.palette import palette_commands
 from tui.search_actions import SEARCH_BINDINGS, SearchActions
 from tui.services import ReaderServices, default_services
+from tui.terminal_writes import tighten
 from tui.triage import Triage
 from tui.triage_actions import TRIAGE_BINDINGS, TriageActions
 from tui.widgets.article_list import ArticleList
@@ -127,6 +128,11 @@ class NewsfoldApp(
 
     def get_default_screen(self) -> Screen[None]:
         return PanesScreen(id="_default")
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        # Every partial update is written without the unchanged cells Textual adds to it (a
+        # list row's border, empty cursor moves): about a third of each cursor move's bytes.
+        super()._display(screen, tighten(renderable))
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):

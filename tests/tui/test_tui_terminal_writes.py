@@ -1,0 +1,112 @@
+"""Tighter screen updates leave the terminal showing exactly what Textual's own writes show."""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from textual._compositor import ChopsUpdate, LayoutUpdate
+from tui_fakes import FakeLibrary, make_article
+from tui_helpers import settle
+
+from tui.app import make_app
+from tui.terminal_writes import TightChopsUpdate, tighten
+
+TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|(\x1b\]8;[^\x1b]*\x1b\\)|(\n)|(.)", re.S)
+
+
+class Screen:
+    """Just enough of a terminal: cursor moves, styles (as the escapes that set them), text."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.cells = [[("", " ")] * width for _ in range(height)]
+        self.row = self.column = 0
+        self.style = ""
+
+    def feed(self, data: str) -> None:
+        for move_row, move_column, sgr, link, newline, text in TOKEN.findall(data):
+            if move_row:
+                self.row, self.column = int(move_row) - 1, int(move_column) - 1
+            elif sgr:
+                self.style = "" if sgr == "\x1b[0m" else self.style + sgr
+            elif link:
+                self.style += link
+            elif newline:
+                self.row, self.column = self.row + 1, 0
+            elif text:
+                width = cell_len(text)
+                self.cells[self.row][self.column] = (self.style, text)
+                for spare in range(1, width):  # the right half of a wide character
+                    self.cells[self.row][self.column + spare] = (self.style, "")
+                self.column += width
+
+
+def wire_app(count: int = 60):  # type: ignore[no-untyped-def]
+    articles = [
+        make_article(index, [f"Paragraph {index} with wide 漢字 and ★ {word}." for word in "ab"])
+        for index in range(count)
+    ]
+    return make_app(["feed"], services=FakeLibrary(articles).services(), threshold=90)
+
+
+async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
+    app = wire_app()
+    width, height = 100, 30
+    async with app.run_test(size=(width, height)) as pilot:
+        await settle(pilot)
+        console = app.console
+        textual_screen, tight_screen = Screen(width, height), Screen(width, height)
+        # Both terminals start from one full frame, then take every update the keys cause.
+        full = app.screen._compositor.render_update(full=True)
+        assert isinstance(full, LayoutUpdate)
+        first = full.render_segments(console)
+        textual_screen.feed(first)
+        tight_screen.feed(first)
+        written: dict[str, list[int]] = {}  # per group of keys: Textual's bytes, then ours
+        phase = ""
+        updates = 0
+        display = app._display
+
+        def compared(screen, update) -> None:  # type: ignore[no-untyped-def]
+            nonlocal updates
+            # Called before the app's own display, which tightens what it is given.
+            if isinstance(update, ChopsUpdate):
+                updates += 1
+                tight = tighten(update)
+                assert isinstance(tight, TightChopsUpdate)
+                theirs = update.render_segments(console)
+                ours = tight.render_segments(console)
+                textual_screen.feed(theirs)
+                tight_screen.feed(ours)
+                totals = written.setdefault(phase, [0, 0])
+                totals[0] += len(theirs)
+                totals[1] += len(ours)
+                assert len(ours) <= len(theirs)
+                assert tight_screen.cells == textual_screen.cells
+            elif isinstance(update, LayoutUpdate):
+                text = update.render_segments(console)
+                textual_screen.feed(text)
+                tight_screen.feed(text)
+            display(screen, update)
+
+        app._display = compared  # type: ignore[method-assign]
+        # Moves, a scroll, opening, panes, filters, a story and a search: many kinds of update.
+        for keys in (
+            ["down"],
+            ["j"] * 14,
+            ["enter"],
+            ["j", "j", "tab", "j"],
+            ["escape", "G"],
+            ["f", "f"],
+        ):
+            phase = keys[0]
+            await pilot.press(*keys)
+            await pilot.pause(0.05)
+        phase = "search"
+        await pilot.press("slash", "w", "i", "d", "e", "enter")
+        await settle(pilot)
+        assert updates >= 10
+        # A cursor move's rows are written without their border: a third fewer bytes.
+        theirs, ours = written["down"]
+        assert ours < 0.75 * theirs
+        assert all(ours <= theirs for theirs, ours in written.values())
