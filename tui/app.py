@@ -26,7 +26,7 @@ from tui.list_model import ListFilter
 from tui.palette import palette_commands
 from tui.search_actions import SEARCH_BINDINGS, SearchActions
 from tui.services import ReaderServices, default_services
-from tui.terminal_writes import tighten
+from tui.terminal_writes import ScreenMemory, tighten
 from tui.triage import Triage
 from tui.triage_actions import TRIAGE_BINDINGS, TriageActions
 from tui.widgets.article_list import ArticleList
@@ -123,6 +123,8 @@ class NewsfoldApp(
         self.notice = ""
         """Said after the summary in the status line, e.g. why the sample is shown."""
         self.open_index: int | None = None
+        self._screen_memory = ScreenMemory()
+        """What partial updates wrote where, so that unchanged pieces are not written again."""
         # Smooth scrolling repaints many frames, which costs bytes over SSH.
         self.animation_level = "none"
 
@@ -131,8 +133,12 @@ class NewsfoldApp(
 
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         # Every partial update is written without the unchanged cells Textual adds to it (a
-        # list row's border, empty cursor moves): about a third of each cursor move's bytes.
-        super()._display(screen, tighten(renderable))
+        # list row's border, empty cursor moves, a scrollbar whose thumb did not move).
+        super()._display(screen, tighten(renderable, self._screen_memory))
+
+    @on(events.Resize)
+    def _forget_the_screen(self) -> None:
+        self._screen_memory.forget()
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
@@ -165,6 +171,8 @@ class NewsfoldApp(
         self.article_view.show_placeholder("Loading…")
         self.entity_panel.show_note("Waiting for the article…")
         self.article_list.focus()
+        # Whatever ran meanwhile (a pager, a shell) drew over the screen.
+        self.app_resume_signal.subscribe(self, lambda _app: self._screen_memory.forget())
         self._start_loading()
 
     def _start_loading(self) -> None:

@@ -1,4 +1,4 @@
-"""Screen updates that write the changed cells of a line, not each widget's line from its edge."""
+"""Screen updates that write only cells that change, not each widget's line from its edge."""
 
 from __future__ import annotations
 
@@ -10,18 +10,49 @@ from textual._compositor import ChopsUpdate
 from textual.strip import Strip
 
 
+class ScreenMemory:
+    """What the partial updates since the last full one wrote where, as written.
+
+    A piece written again at the same place with the same text and extent changes nothing on
+    the terminal; e.g. a list's scrollbar, repainted whole on every scroll though its thumb
+    at 100k rows rarely moves (a kilobyte at 120x40). Any piece written over part of another
+    makes the older one unknown, so it is written again next time.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[int, dict[int, tuple[int, str]]] = {}
+
+    def forget(self) -> None:
+        """The terminal was written some other way (a full update, a resize)."""
+        self._lines.clear()
+
+    def holds(self, y: int, start: int, end: int, text: str) -> bool:
+        return self._lines.get(y, {}).get(start) == (end, text)
+
+    def note(self, y: int, start: int, end: int, text: str) -> None:
+        line = self._lines.setdefault(y, {})
+        for x, (other_end, _) in list(line.items()):
+            if x < end and start < other_end:
+                del line[x]
+        line[start] = (end, text)
+
+
 class TightChopsUpdate(ChopsUpdate):
     """Textual's partial update, written tighter.
 
     Textual writes every widget piece that a changed span touches from the piece's left edge:
     a list row that changed inside its border is written with the border (about 25 bytes a
     line), and a piece the span only reaches the edge of is a cursor move with nothing after
-    it (7 bytes). Here a piece starts at the first whole segment the span reaches, and a piece
-    with nothing to write writes nothing. Segments are never split, so a wide character is
+    it (7 bytes). Here a piece starts at the first whole segment the span reaches, a piece
+    with nothing to write writes nothing, and a piece the terminal already shows (see
+    :class:`ScreenMemory`) is left alone. Segments are never split, so a wide character is
     never cut in half.
     """
 
+    memory: ScreenMemory | None = None
+
     def render_segments(self, console: Console) -> str:
+        memory = self.memory
         pieces: list[str] = []
         append = pieces.append
         last_y = self.spans[-1][0]
@@ -34,9 +65,16 @@ class TightChopsUpdate(ChopsUpdate):
                 if not segments:
                     continue
                 shown = Strip(segments).crop(0, min(end, x2) - start)
-                if shown.cell_length:
-                    append(Control.move_to(start, y).segment.text)
-                    append(shown.render(console))
+                if not shown.cell_length:
+                    continue
+                text = shown.render(console)
+                if memory is not None:
+                    stop = start + shown.cell_length
+                    if memory.holds(y, start, stop, text):
+                        continue
+                    memory.note(y, start, stop, text)
+                append(Control.move_to(start, y).segment.text)
+                append(text)
             if y != last_y:
                 append("\n")
         return "".join(pieces)
@@ -53,8 +91,13 @@ def _from_column(strip: Strip, x: int, column: int) -> tuple[int, list[Segment]]
     return x, []
 
 
-def tighten(update: object) -> object:
-    """``update`` written tighter, if it is a partial update of the screen."""
+def tighten(update: object, memory: ScreenMemory | None = None) -> object:
+    """``update`` written tighter, if it is a partial update of the screen; ``memory`` (kept
+    by the app between updates) spares rewriting what is already shown."""
     if type(update) is ChopsUpdate:
-        return TightChopsUpdate(update.chops, update.spans, update.chop_ends)
+        tight = TightChopsUpdate(update.chops, update.spans, update.chop_ends)
+        tight.memory = memory
+        return tight
+    if memory is not None and update is not None:
+        memory.forget()
     return update

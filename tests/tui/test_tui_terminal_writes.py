@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from rich.cells import cell_len
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.strip import Strip
 from tui_fakes import FakeLibrary, make_article
 from tui_helpers import settle
 
 from tui.app import make_app
-from tui.terminal_writes import TightChopsUpdate, tighten
+from tui.terminal_writes import ScreenMemory, TightChopsUpdate, tighten
 
 TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|(\x1b\]8;[^\x1b]*\x1b\\)|(\n)|(.)", re.S)
 
@@ -55,38 +59,42 @@ async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
     async with app.run_test(size=(width, height)) as pilot:
         await settle(pilot)
         console = app.console
-        textual_screen, tight_screen = Screen(width, height), Screen(width, height)
+        terminals = [Screen(width, height), Screen(width, height)]  # Textual's writes, ours
         # Both terminals start from one full frame, then take every update the keys cause.
         full = app.screen._compositor.render_update(full=True)
         assert isinstance(full, LayoutUpdate)
         first = full.render_segments(console)
-        textual_screen.feed(first)
-        tight_screen.feed(first)
+        for terminal in terminals:
+            terminal.feed(first)
+        memory = ScreenMemory()
         written: dict[str, list[int]] = {}  # per group of keys: Textual's bytes, then ours
         phase = ""
-        updates = 0
+        updates = layouts = 0
         display = app._display
 
         def compared(screen, update) -> None:  # type: ignore[no-untyped-def]
-            nonlocal updates
+            nonlocal updates, layouts
             # Called before the app's own display, which tightens what it is given.
             if isinstance(update, ChopsUpdate):
                 updates += 1
-                tight = tighten(update)
+                tight = tighten(update, memory)
                 assert isinstance(tight, TightChopsUpdate)
                 theirs = update.render_segments(console)
                 ours = tight.render_segments(console)
-                textual_screen.feed(theirs)
-                tight_screen.feed(ours)
+                terminals[0].feed(theirs)
+                terminals[1].feed(ours)
                 totals = written.setdefault(phase, [0, 0])
                 totals[0] += len(theirs)
                 totals[1] += len(ours)
                 assert len(ours) <= len(theirs)
-                assert tight_screen.cells == textual_screen.cells
-            elif isinstance(update, LayoutUpdate):
-                text = update.render_segments(console)
-                textual_screen.feed(text)
-                tight_screen.feed(text)
+                assert terminals[1].cells == terminals[0].cells
+            elif isinstance(update, LayoutUpdate):  # a resize: both terminals start again
+                assert tighten(update, memory) is update
+                layouts += 1
+                size = update.region.size
+                terminals[:] = [Screen(*size), Screen(*size)]
+                for terminal in terminals:
+                    terminal.feed(update.render_segments(console))
             display(screen, update)
 
         app._display = compared  # type: ignore[method-assign]
@@ -102,11 +110,53 @@ async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
             phase = keys[0]
             await pilot.press(*keys)
             await pilot.pause(0.05)
+        phase = "resize"
+        await pilot.resize_terminal(130, 32)
+        await pilot.pause(0.1)
+        await pilot.press("j", "k", "tab")
+        await pilot.pause(0.05)
         phase = "search"
         await pilot.press("slash", "w", "i", "d", "e", "enter")
         await settle(pilot)
         assert updates >= 10
+        assert layouts >= 1  # the resize
         # A cursor move's rows are written without their border: a third fewer bytes.
         theirs, ours = written["down"]
         assert ours < 0.75 * theirs
         assert all(ours <= theirs for theirs, ours in written.values())
+
+
+def update_of(lines: dict[int, list[tuple[int, str]]], width: int) -> ChopsUpdate:
+    """A partial update of whole lines, each cut into pieces that start at the given columns."""
+    chops: list[dict[int, Strip | None]] = []
+    ends: list[list[int]] = []
+    for y in range(max(lines) + 1):
+        pieces = lines.get(y, [])
+        chops.append({x: Strip([Segment(text, Style(color="red"))]) for x, text in pieces})
+        ends.append([x + len(text) for x, text in pieces] or [width])
+    spans = [(y, 0, width) for y in sorted(lines)]
+    return ChopsUpdate(chops, spans, ends)
+
+
+def test_a_piece_already_shown_is_not_written_again_until_something_covers_it() -> None:
+    console = Console(color_system="truecolor", force_terminal=True, width=20)
+    memory = ScreenMemory()
+
+    def written(lines: dict[int, list[tuple[int, str]]]) -> str:
+        tight = tighten(update_of(lines, 20), memory)
+        assert isinstance(tight, TightChopsUpdate)
+        return tight.render_segments(console)
+
+    first = written({0: [(0, "abc"), (3, "def")], 1: [(0, "ghijkl")]})
+    assert "abc" in first and "def" in first and "ghijkl" in first
+    # The same pieces again: the terminal already shows them.
+    assert "abc" not in written({0: [(0, "abc"), (3, "def")], 1: [(0, "ghijkl")]})
+    # A changed piece is written; an unchanged one beside it is not.
+    again = written({0: [(0, "abc"), (3, "xyz")]})
+    assert "xyz" in again and "abc" not in again
+    # A piece written over part of another makes that one unknown: it is written next time.
+    assert "QQ" in written({1: [(2, "QQ")]})
+    assert "ghijkl" in written({1: [(0, "ghijkl")]})
+    # A full update (a resize, a new screen) forgets everything.
+    tighten(object(), memory)
+    assert "abc" in written({0: [(0, "abc"), (3, "xyz")]})
