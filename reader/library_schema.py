@@ -62,6 +62,65 @@ _INDEX_NEW = (
     "SELECT * FROM article_search_text WHERE seq = new.seq;"
 )
 
+# How the page index follows fetched full text (see migration 5). Its table keeps its own copy,
+# so a page leaves it by rowid alone and a row that never was indexed is simply not there.
+# reader.full_text.CACHE_KIND, written out: a released migration never changes.
+_PAGE_KIND = "'full-text'"
+
+
+def _page_json(payload: str) -> str:
+    """The payload as JSON text, NULL when it is not JSON. Read as text: a newer SQLite would
+    take the BLOB for JSONB. Never an error, so a bad payload cannot fail the write storing it."""
+    return f"CASE WHEN json_valid(CAST({payload} AS TEXT)) THEN CAST({payload} AS TEXT) END"
+
+
+def _is_page(payload: str) -> str:
+    return f"json_type({_page_json(payload)}, '$.paragraphs') = 'array'"
+
+
+def _page_text(payload: str) -> str:
+    """A fetched page's paragraphs joined by newlines (its payload is UTF-8 JSON
+    ``{"url", "source_url", "title", "paragraphs": [...]}``)."""
+    return (
+        "(SELECT group_concat(p.value, char(10)) "
+        f"FROM json_each({_page_json(payload)}, '$.paragraphs') AS p WHERE p.type = 'text')"
+    )
+
+
+def _seq_of(row: str) -> str:
+    """The seq of the article a cache row ``row`` (new or old) is keyed by."""
+    return f"(SELECT seq FROM articles WHERE id = {row}.content_hash)"
+
+
+def _unindex_page(seq: str) -> str:
+    return f"DELETE FROM page_search WHERE rowid = {seq};"
+
+
+def _index_cached_page(row: str) -> str:
+    """Put the cache row ``row`` in the index when it is a page.
+
+    Removes first, so that adding never meets a row already indexed under that rowid: a cache
+    row pushed out by INSERT OR REPLACE (or UPDATE OR REPLACE) leaves without its delete trigger,
+    recursive triggers being off. Reads the payload from the row rather than through the view:
+    the cache is not looked up again.
+    """
+    # Only a page may take out what is indexed under its key: a row updated into another
+    # kind under another article's id must leave that article's page alone.
+    return (
+        f"DELETE FROM page_search WHERE rowid = {_seq_of(row)} AND {row}.kind = {_PAGE_KIND}; "
+        "INSERT INTO page_search (rowid, page) "
+        f"SELECT seq, {_page_text(row + '.payload')} FROM articles "
+        f"WHERE id = {row}.content_hash AND {row}.kind = {_PAGE_KIND} "
+        f"AND {_is_page(row + '.payload')};"
+    )
+
+
+def _index_article_page(seq: str) -> str:
+    return (
+        f"{_unindex_page(seq)} "
+        f"INSERT INTO page_search (rowid, page) SELECT * FROM page_search_text WHERE seq = {seq};"
+    )
+
 
 def _number_folded_articles(conn: sqlite3.Connection) -> None:
     """Give the articles a fold index saved before version 4 already folded their place in it.
@@ -221,6 +280,75 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX articles_unfolded ON articles(sort_at) WHERE folded = 0",
         ),
         then=_number_folded_articles,
+    ),
+    Migration(
+        version=5,
+        description="full-text search index over the pages fetched for summary-only articles",
+        # Like version 3: reached without the index by a build without FTS5.
+        needs=lambda conn: full_text_search_available(conn),
+        statements=(
+            # A fetched page is a 'full-text' cache row keyed by the article's id; one whose
+            # payload is not JSON with a list of paragraphs is left out.
+            f"""
+            CREATE VIEW page_search_text (seq, page) AS
+            SELECT a.seq, {_page_text("c.payload")}
+            FROM cache c JOIN articles a ON a.id = c.content_hash
+            WHERE c.kind = {_PAGE_KIND} AND {_is_page("c.payload")}
+            """,
+            """
+            CREATE VIRTUAL TABLE page_search USING fts5(
+                page, tokenize = 'unicode61 remove_diacritics 2'
+            )
+            """,
+            "INSERT INTO page_search (rowid, page) SELECT * FROM page_search_text",
+            *(
+                f"CREATE TRIGGER page_search_{name} {when} ON {table} {only} BEGIN {action} END"
+                for name, when, table, only, action in (
+                    (
+                        "cache_added",
+                        "AFTER INSERT",
+                        "cache",
+                        f"WHEN new.kind = {_PAGE_KIND}",
+                        _index_cached_page("new"),
+                    ),
+                    # Either side may be a page: a row can change kind or key as well as text.
+                    (
+                        "cache_changed",
+                        "AFTER UPDATE",
+                        "cache",
+                        f"WHEN old.kind = {_PAGE_KIND} OR new.kind = {_PAGE_KIND}",
+                        _unindex_page(_seq_of("old")) + _index_cached_page("new"),
+                    ),
+                    (
+                        "cache_deleted",
+                        "AFTER DELETE",
+                        "cache",
+                        f"WHEN old.kind = {_PAGE_KIND}",
+                        _unindex_page(_seq_of("old")),
+                    ),
+                    # Pages outlive their article in the cache until pruned: an article stored
+                    # again finds its page, and a seq reused by another article never does.
+                    # Guarded: almost every article stored has no page, and one probe of the
+                    # cache's key costs less than a delete from the index.
+                    (
+                        "article_added",
+                        "AFTER INSERT",
+                        "articles",
+                        "WHEN EXISTS (SELECT 1 FROM cache "
+                        f"WHERE kind = {_PAGE_KIND} AND content_hash = new.id)",
+                        _index_article_page("new.seq"),
+                    ),
+                    (
+                        "article_changed",
+                        "AFTER UPDATE OF seq, id",
+                        "articles",
+                        "",
+                        _unindex_page("old.seq") + _index_article_page("new.seq"),
+                    ),
+                    ("article_deleted", "AFTER DELETE", "articles", "", _unindex_page("old.seq")),
+                )
+            ),
+        ),
     ),
 )
 

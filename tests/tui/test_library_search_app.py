@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tui_helpers import settle
+from tui_helpers import serving, settle
 
 from reader import library_schema
 from reader.library import Library
@@ -68,3 +68,35 @@ async def test_without_fts5_search_keeps_to_titles_and_says_so_once(
         await settle(pilot)
         assert shown_ids(app) == [ids["Harbour works"]]
     assert said == [TITLES_ONLY]
+
+
+async def test_slash_finds_words_of_a_page_fetched_with_capital_t(tmp_path: Path) -> None:
+    pages = Path(__file__).resolve().parents[1] / "reader" / "data" / "pages"
+    path = tmp_path / "library.sqlite3"
+    with serving(pages) as base_url:
+        summary = Article(
+            "s", "Ferry pier reopens", ("A short summary.",), url=f"{base_url}/news_article.html"
+        )
+        other = Article("o", "Council budget", ("The council met.",))
+        with Library.open(path) as library:
+            library.store_articles([summary, other], origin="test")
+        app = make_app(library_path=path)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            summary_id = next(a.id for a in app.articles if a.title == "Ferry pier reopens")
+            await pilot.press("slash", *"pontoon")  # only on the page, not in the summary
+            await settle(pilot)
+            assert shown_ids(app) == []
+            await pilot.press("escape")
+            app.open_article(
+                app.articles.index(next(a for a in app.articles if a.id == summary_id))
+            )
+            await pilot.press("T")
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if "pontoon" in " ".join(app.article_view.article.paragraphs):  # type: ignore[union-attr]
+                    break
+            await settle(pilot)
+            await pilot.press("slash", *"pontoon")
+            await settle(pilot)
+            assert shown_ids(app) == [summary_id]
