@@ -106,7 +106,12 @@ class CursorView(ScrollView, can_focus=True, inherit_bindings=False):
             # shows the end of the line, cursor colour included.
             shown = self.show_vertical_scrollbar
             width = self.scrollable_content_region.width if shown else self.size.width
-            self.refresh(Region(0, top - self.scroll_offset.y, width, height))
+            # Clipped to the lines on screen: Textual would repaint whatever the region covers
+            # beyond them, such as the bottom border (100 bytes) under an item scrolled away.
+            on_screen = Region(0, 0, width, self._page_height())
+            region = Region(0, top - self.scroll_offset.y, width, height).intersection(on_screen)
+            if region:
+                self.refresh(region)
 
     def _page_height(self) -> int:
         return max(self.scrollable_content_region.height, 1)

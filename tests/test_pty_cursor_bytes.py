@@ -1,0 +1,103 @@
+"""The real app in an 80x24 pseudo-terminal: every cursor move, scrolling too, is under 1 KB."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
+
+ROWS, COLUMNS = 24, 80
+QUIET_SECONDS = 0.3
+"""A key's answer is complete once the app wrote nothing for this long."""
+ROW_MOVE = re.compile(rb"\x1b\[(\d+);\d+H")
+
+
+def _read(master: int, seconds: float) -> bytes:
+    """What the app writes from its first byte (waited for up to 5 s: a slow machine answers
+    late, but still to this key) until it is quiet for ``seconds``."""
+    data = bytearray()
+    deadline = time.monotonic() + 5 + 10 * seconds
+    quiet_from = time.monotonic()
+    while time.monotonic() < deadline and (not data or time.monotonic() - quiet_from < seconds):
+        ready, _, _ = select.select([master], [], [], 0.02)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            data.extend(chunk)
+            quiet_from = time.monotonic()
+    return bytes(data)
+
+
+def test_every_cursor_move_at_80x24_writes_under_a_kilobyte(tmp_path: Path) -> None:
+    import fcntl
+    import termios
+
+    source = tmp_path / "many.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        for index in range(80):
+            article = {
+                "id": f"a{index}",
+                "title": f"Story number {index} about harbour works and a long title",
+                "source": f"Outlet {index % 7}",
+                "paragraphs": [f"Paragraph one of story {index}.", f"Story {index} ends."],
+            }
+            out.write(json.dumps(article) + "\n")
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": str(COLUMNS),
+        "LINES": str(ROWS),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "NEWSFOLD_DB": str(home / "newsfold.db"),
+    }
+    # 256 colours, as over SSH (which passes TERM on but not COLORTERM): truecolor styles are
+    # longer escapes, and a scrolling move at 80x24 then writes about 1.2 KB.
+    for name in ("TEXTUAL", "NO_COLOR", "COLORTERM"):
+        env.pop(name, None)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from tui.cli import main; raise SystemExit(main())", str(source)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        close_fds=True,
+    )
+    os.close(slave)
+    try:
+        started = _read(master, 1.5)  # loading, folding and the people panel settle
+        assert b"Story number" in started
+        moves = []
+        for _ in range(30):
+            os.write(master, b"j")
+            moves.append(_read(master, QUIET_SECONDS))
+        os.write(master, b"q")
+        child.wait(timeout=5)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait(timeout=5)
+        os.close(master)
+    sizes = [len(move) for move in moves]
+    rows_written = [len(set(ROW_MOVE.findall(move))) for move in moves]
+    # With about six articles on screen the list scrolls every few moves; those rewrite it.
+    assert sum(1 for rows in rows_written if rows >= 8) >= 5, rows_written
+    assert all(size > 0 for size in sizes), sizes
+    assert max(sizes) < 1024, sizes
