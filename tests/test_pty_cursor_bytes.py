@@ -6,14 +6,11 @@ import json
 import os
 import re
 import select
-import signal
-import struct
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from pty_app import start_newsfold, stop_newsfold
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
 
@@ -42,9 +39,6 @@ def _read(master: int, seconds: float) -> bytes:
 
 
 def test_every_cursor_move_at_80x24_writes_under_a_kilobyte(tmp_path: Path) -> None:
-    import fcntl
-    import termios
-
     source = tmp_path / "many.jsonl"
     with source.open("w", encoding="utf-8") as out:
         for index in range(80):
@@ -55,32 +49,8 @@ def test_every_cursor_move_at_80x24_writes_under_a_kilobyte(tmp_path: Path) -> N
                 "paragraphs": [f"Paragraph one of story {index}.", f"Story {index} ends."],
             }
             out.write(json.dumps(article) + "\n")
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-    home = tmp_path / "home"
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": str(COLUMNS),
-        "LINES": str(ROWS),
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "NEWSFOLD_DB": str(home / "newsfold.db"),
-    }
-    # 256 colours, as over SSH (which passes TERM on but not COLORTERM): truecolor styles are
-    # longer escapes, and a scrolling move at 80x24 then writes about 1.2 KB.
-    for name in ("TEXTUAL", "NO_COLOR", "COLORTERM"):
-        env.pop(name, None)
-    child = subprocess.Popen(
-        [sys.executable, "-c", "from tui.cli import main; raise SystemExit(main())", str(source)],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
+    # In 256 colours, as over SSH: with truecolor escapes a scrolling move is about 1.2 KB.
+    child, master = start_newsfold(tmp_path, [str(source)], ROWS, COLUMNS)
     try:
         started = _read(master, 1.5)  # loading, folding and the people panel settle
         assert b"Story number" in started
@@ -91,10 +61,7 @@ def test_every_cursor_move_at_80x24_writes_under_a_kilobyte(tmp_path: Path) -> N
         os.write(master, b"q")
         child.wait(timeout=5)
     finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait(timeout=5)
-        os.close(master)
+        stop_newsfold(child, master)
     sizes = [len(move) for move in moves]
     rows_written = [len(set(ROW_MOVE.findall(move))) for move in moves]
     # With about six articles on screen the list scrolls every few moves; those rewrite it.

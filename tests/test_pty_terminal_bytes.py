@@ -10,14 +10,12 @@ import base64
 import json
 import os
 import select
-import signal
-import struct
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from pty_app import start_newsfold, stop_newsfold
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a POSIX pseudo-terminal")
 
@@ -79,37 +77,7 @@ def _drain(master: int, buffer: bytearray, child: subprocess.Popen[bytes], secon
 
 def _run_app(tmp_path: Path, sources: list[str]) -> bytes:
     """Run the reader on ``sources`` in a pty, wait for the title, press q; the raw output."""
-    import fcntl
-    import termios
-
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "COLUMNS": str(COLUMNS),
-        "LINES": str(ROWS),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "NEWSFOLD_DB": str(home / "newsfold.db"),
-    }
-    for name in ("TEXTUAL", "NO_COLOR", "BROWSER"):
-        env.pop(name, None)
-    child = subprocess.Popen(
-        [sys.executable, "-c", "from tui.cli import main; raise SystemExit(main())", *sources],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        close_fds=True,
-    )
-    os.close(slave)
+    child, master = start_newsfold(tmp_path, sources, ROWS, COLUMNS)
     raw = bytearray()
     try:
         painted = _read_until(master, raw, TITLE_MARK.encode(), time.monotonic() + STARTUP_TIMEOUT)
@@ -120,10 +88,7 @@ def _run_app(tmp_path: Path, sources: list[str]) -> bytes:
         _drain(master, raw, child, EXIT_TIMEOUT)
         assert child.wait(timeout=EXIT_TIMEOUT) == 0
     finally:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait(timeout=5)
-        os.close(master)
+        stop_newsfold(child, master)
     return bytes(raw)
 
 
