@@ -6,12 +6,12 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
-from textual._compositor import ChopsUpdate
+from textual._compositor import ChopsUpdate, LayoutUpdate
 from textual.strip import Strip
 
 
 class ScreenMemory:
-    """What the partial updates since the last full one wrote where, as written.
+    """What the updates since the last resize or resume wrote where, as written.
 
     A piece written again at the same place with the same text and extent changes nothing on
     the terminal; e.g. a list's scrollbar, repainted whole on every scroll though its thumb
@@ -23,7 +23,7 @@ class ScreenMemory:
         self._lines: dict[int, dict[int, tuple[int, str]]] = {}
 
     def forget(self) -> None:
-        """The terminal was written some other way (a full update, a resize)."""
+        """The terminal was written some other way (a resize, a suspend)."""
         self._lines.clear()
 
     def holds(self, y: int, start: int, end: int, text: str) -> bool:
@@ -80,6 +80,38 @@ class TightChopsUpdate(ChopsUpdate):
         return "".join(pieces)
 
 
+class TightLayoutUpdate(LayoutUpdate):
+    """Textual's full update of the screen, without the widget pieces the terminal already
+    shows (see :class:`ScreenMemory`), each piece written noted there.
+
+    Textual repaints the whole screen right after its first frame (on the screen's resume) and
+    whenever a widget's geometry changes, mostly with what is on screen already. The cursor is
+    moved only where a piece does not follow the one written before it. With nothing
+    remembered (at start, after a resize or a resume) every piece is written.
+    """
+
+    memory: ScreenMemory | None = None
+
+    def render_segments(self, console: Console) -> str:
+        memory = self.memory if self.memory is not None else ScreenMemory()
+        pieces: list[str] = []
+        append = pieces.append
+        cursor: tuple[int, int] | None = None
+        for y, line in enumerate(self.strips, self.region.y):
+            x = self.region.x
+            for strip in line:
+                end = x + strip.cell_length
+                text = strip.render(console)
+                if not memory.holds(y, x, end, text):
+                    memory.note(y, x, end, text)
+                    if cursor != (y, x):
+                        append(Control.move_to(x, y).segment.text)
+                    append(text)
+                    cursor = (y, end)
+                x = end
+        return "".join(pieces)
+
+
 def _from_column(strip: Strip, x: int, column: int) -> tuple[int, list[Segment]]:
     """Where the first segment reaching ``column`` starts, and the segments from it on."""
     segments = list(strip)
@@ -98,6 +130,10 @@ def tighten(update: object, memory: ScreenMemory | None = None) -> object:
         tight = TightChopsUpdate(update.chops, update.spans, update.chop_ends)
         tight.memory = memory
         return tight
+    if type(update) is LayoutUpdate:
+        tight_layout = TightLayoutUpdate(update.strips, update.region)
+        tight_layout.memory = memory
+        return tight_layout
     if memory is not None and update is not None:
         memory.forget()
     return update

@@ -9,12 +9,18 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual._compositor import ChopsUpdate, LayoutUpdate
+from textual.geometry import Region
 from textual.strip import Strip
 from tui_fakes import FakeLibrary, make_article
 from tui_helpers import settle
 
 from tui.app import make_app
-from tui.terminal_writes import ScreenMemory, TightChopsUpdate, tighten
+from tui.terminal_writes import (
+    ScreenMemory,
+    TightChopsUpdate,
+    TightLayoutUpdate,
+    tighten,
+)
 
 TOKEN = re.compile(r"\x1b\[(\d+);(\d+)H|(\x1b\[[0-9;]*m)|(\x1b\]8;[^\x1b]*\x1b\\)|(\n)|(.)", re.S)
 
@@ -63,10 +69,13 @@ async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
         # Both terminals start from one full frame, then take every update the keys cause.
         full = app.screen._compositor.render_update(full=True)
         assert isinstance(full, LayoutUpdate)
-        first = full.render_segments(console)
-        for terminal in terminals:
-            terminal.feed(first)
         memory = ScreenMemory()
+        first = full.render_segments(console)
+        terminals[0].feed(first)
+        ours_first = written_tight(full, memory, console)
+        terminals[1].feed(ours_first)
+        assert terminals[1].cells == terminals[0].cells
+        assert len(ours_first) < len(first)  # the same screen, one cursor move a line fewer
         written: dict[str, list[int]] = {}  # per group of keys: Textual's bytes, then ours
         phase = ""
         updates = layouts = 0
@@ -88,13 +97,20 @@ async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
                 totals[1] += len(ours)
                 assert len(ours) <= len(theirs)
                 assert terminals[1].cells == terminals[0].cells
-            elif isinstance(update, LayoutUpdate):  # a resize: both terminals start again
-                assert tighten(update, memory) is update
+            elif isinstance(update, LayoutUpdate):  # a new layout: the whole screen again
                 layouts += 1
                 size = update.region.size
-                terminals[:] = [Screen(*size), Screen(*size)]
-                for terminal in terminals:
-                    terminal.feed(update.render_segments(console))
+                if size != (len(terminals[0].cells[0]), len(terminals[0].cells)):
+                    memory.forget()  # as the app does on a resize
+                    terminals[:] = [Screen(*size), Screen(*size)]
+                theirs = update.render_segments(console)
+                ours = written_tight(update, memory, console)
+                terminals[0].feed(theirs)
+                terminals[1].feed(ours)
+                totals = written.setdefault(phase, [0, 0])
+                totals[0] += len(theirs)
+                totals[1] += len(ours)
+                assert terminals[1].cells == terminals[0].cells
             display(screen, update)
 
         app._display = compared  # type: ignore[method-assign]
@@ -124,6 +140,13 @@ async def test_tight_updates_show_the_same_screen_in_fewer_bytes() -> None:
         theirs, ours = written["down"]
         assert ours < 0.75 * theirs
         assert all(ours <= theirs for theirs, ours in written.values())
+
+
+def written_tight(update: LayoutUpdate, memory: ScreenMemory, console: Console) -> str:
+    """What the app writes for a full update of the screen."""
+    tight = tighten(update, memory)
+    assert isinstance(tight, TightLayoutUpdate)
+    return tight.render_segments(console)
 
 
 def update_of(lines: dict[int, list[tuple[int, str]]], width: int) -> ChopsUpdate:
@@ -160,3 +183,28 @@ def test_a_piece_already_shown_is_not_written_again_until_something_covers_it() 
     # A full update (a resize, a new screen) forgets everything.
     tighten(object(), memory)
     assert "abc" in written({0: [(0, "abc"), (3, "xyz")]})
+
+
+def test_a_full_update_writes_only_pieces_not_shown_and_later_ones_rely_on_it() -> None:
+    console = Console(color_system="truecolor", force_terminal=True, width=20)
+    memory = ScreenMemory()
+
+    def full(lines: list[list[str]]) -> str:
+        strips = [[Strip([Segment(text, Style(color="red"))]) for text in line] for line in lines]
+        return written_tight(LayoutUpdate(strips, Region(0, 0, 6, len(lines))), memory, console)
+
+    first = full([["abc", "def"], ["ghijkl"]])
+    assert all(text in first for text in ("abc", "def", "ghijkl"))
+    assert first.count("\x1b[1;") == 1  # "def" follows "abc": no cursor move between them
+    # Textual repaints the whole screen after its first frame: nothing of it is new.
+    assert full([["abc", "def"], ["ghijkl"]]) == ""
+    again = tighten(update_of({0: [(0, "abc"), (3, "def")]}, 20), memory)
+    assert isinstance(again, TightChopsUpdate)
+    assert again.render_segments(console).strip("\n") == ""
+    # A new layout: only the pieces that differ, each where it belongs.
+    second = full([["abc", "xyz"], ["gh", "ijkl"]])
+    assert "abc" not in second and "xyz" in second and "gh" in second and "ijkl" in second
+    assert "\x1b[1;4H" in second  # "xyz" starts at column 4 of line 1
+    # Forgotten (a resize, a resume): everything is written again.
+    memory.forget()
+    assert "abc" in full([["abc", "xyz"], ["gh", "ijkl"]])
