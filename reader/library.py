@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from reader import library_cache, library_flags, library_reads, library_search
 from reader.library_cache import BatchWrite
-from reader.library_errors import LibraryError, translate_errors
+from reader.library_errors import LibraryError, LibraryNeedsUpgrade, translate_errors
 from reader.library_open import DEFAULT_BUSY_TIMEOUT, connect
 from reader.library_rows import (
     ArticleRow,
@@ -34,6 +34,7 @@ __all__ = [
     "FlagChange",
     "Library",
     "LibraryError",
+    "LibraryNeedsUpgrade",
     "NewItem",
     "StoreResult",
     "Subscription",
@@ -68,12 +69,19 @@ class Library:
         *,
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         clock: Callable[[], datetime] = _utc_now,
+        upgrade: bool = True,
     ) -> Library:
-        """Open (creating or migrating) the library at ``path``; raises ``LibraryError``."""
+        """Open (creating or migrating) the library at ``path``; raises ``LibraryError``.
+
+        With ``upgrade`` false an existing library that needs a migration or a search index built
+        is left untouched and refused with ``LibraryNeedsUpgrade``: opening stays quick.
+        """
         where = Path(path).expanduser()
-        conn = connect(where, busy_timeout=busy_timeout, clock=clock)
+        conn = connect(where, busy_timeout=busy_timeout, clock=clock, upgrade=upgrade)
         try:
             with translate_errors(where):
+                if not upgrade and library_search.search_index_needs_work(conn):
+                    raise LibraryNeedsUpgrade(f"{where.name} needs its search index built")
                 library_search.ensure_search_index(conn)
         except BaseException:
             conn.close()

@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["LibraryError", "describe", "is_corrupt", "one_line", "translate_errors"]
+__all__ = [
+    "LibraryError",
+    "LibraryNeedsUpgrade",
+    "describe",
+    "is_corrupt",
+    "one_line",
+    "translate_errors",
+]
 
 # Primary result codes (the low byte of an extended code) that get their own message.
 _SQLITE_BUSY = 5
@@ -19,6 +26,10 @@ _SQLITE_NOTADB = 26
 
 class LibraryError(Exception):
     """A library failure explained in one line, fit to show the reader instead of a traceback."""
+
+
+class LibraryNeedsUpgrade(LibraryError):
+    """Opening without upgrading found work to do first: a migration or a search index to build."""
 
 
 def _result_code(exc: sqlite3.Error) -> int:

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.library_errors import LibraryError, describe, is_corrupt, one_line, translate_errors
+from reader.library_errors import (
+    LibraryError,
+    LibraryNeedsUpgrade,
+    describe,
+    is_corrupt,
+    one_line,
+    translate_errors,
+)
 from reader.library_schema import LATEST_VERSION, apply_migrations, schema_version
 
 __all__ = ["DEFAULT_BUSY_TIMEOUT", "backup_name", "connect"]
@@ -31,13 +38,14 @@ def backup_name(path: Path, label: str, now: datetime) -> Path:
 
 
 def connect(
-    path: Path, *, busy_timeout: float, clock: Callable[[], datetime]
+    path: Path, *, busy_timeout: float, clock: Callable[[], datetime], upgrade: bool = True
 ) -> sqlite3.Connection:
     """An autocommit connection to an up-to-date library at ``path`` (created when missing).
 
     Refuses, with the file untouched, a database written by a newer schema; copies a database
     that is not one (corrupt) to ``<name>.corrupt-<timestamp>`` and refuses it; copies an older
-    database to ``<name>.v<N>-backup-<timestamp>`` before migrating it.
+    database to ``<name>.v<N>-backup-<timestamp>`` before migrating it, or with ``upgrade``
+    false refuses it untouched (``LibraryNeedsUpgrade``).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,14 +60,16 @@ def connect(
     except sqlite3.Error as exc:
         raise LibraryError(describe(exc, path)) from exc
     try:
-        _prepare(conn, path, clock)
+        _prepare(conn, path, clock, upgrade)
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def _prepare(conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+def _prepare(
+    conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime], upgrade: bool
+) -> None:
     try:
         # Reading the header and the schema is what reveals a file that is not a database.
         version = schema_version(conn)
@@ -80,6 +90,8 @@ def _prepare(conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]
             f"{path.name} was written by a newer newsfold (schema v{version}; this one knows "
             f"up to v{LATEST_VERSION}); upgrade newsfold to open it"
         )
+    if 0 < version < LATEST_VERSION and not upgrade:
+        raise LibraryNeedsUpgrade(f"{path.name} needs a migration from schema v{version}")
     with translate_errors(path):
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")

@@ -103,6 +103,21 @@ def _make_whole_or_harmless(conn: sqlite3.Connection, index: _Index, available: 
             conn.execute(statement)
 
 
+def _indexes_to_fix(conn: sqlite3.Connection) -> tuple[list[_Index], bool]:
+    """The indexes this schema has that need work, and whether this SQLite has FTS5."""
+    version = schema_version(conn)
+    indexes = [index for index in _INDEXES if version >= index.migration.version]
+    if not indexes:
+        return [], False
+    available = library_schema.full_text_search_available(conn)
+    return [i for i in indexes if _needs_work(_present(conn, i), i, available)], available
+
+
+def search_index_needs_work(conn: sqlite3.Connection) -> bool:
+    """Whether ``ensure_search_index`` would write: an index to build, or triggers to drop."""
+    return bool(_indexes_to_fix(conn)[0])
+
+
 def ensure_search_index(conn: sqlite3.Connection) -> bool:
     """Make each index whole when this SQLite has FTS5, else make it harmless; returns whether
     text search works. ``conn`` must be in autocommit mode.
@@ -113,12 +128,8 @@ def ensure_search_index(conn: sqlite3.Connection) -> bool:
     the same way later. Each index is rebuilt alone: a page index lost does not cost a rebuild
     of every title and body.
     """
-    version = schema_version(conn)
-    indexes = [index for index in _INDEXES if version >= index.migration.version]
+    indexes, available = _indexes_to_fix(conn)
     if not indexes:
-        return False
-    available = library_schema.full_text_search_available(conn)
-    if not any(_needs_work(_present(conn, index), index, available) for index in indexes):
         return available
     conn.execute("BEGIN IMMEDIATE")
     try:
