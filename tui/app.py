@@ -164,6 +164,7 @@ class NewsfoldApp(
         return self.query_one("#entities", EntityPanel)
 
     def on_mount(self) -> None:
+        self._preset_layout_class()
         self.article_list.border_title = "Articles"
         self.article_view.border_title = "Article"
         self.entity_panel.border_title = "People & places"
@@ -174,6 +175,14 @@ class NewsfoldApp(
         # Whatever ran meanwhile (a pager, a shell) drew over the screen.
         self.app_resume_signal.subscribe(self, lambda _app: self._screen_memory.forget())
         self._start_loading()
+
+    def _preset_layout_class(self) -> None:
+        """The breakpoint class for this width before the first frame: Textual sets it on the
+        first Resize, after a frame laid out without it that the terminal would be sent whole."""
+        width = self.size.width
+        chosen = max((at, name) for at, name in self.HORIZONTAL_BREAKPOINTS if width >= at)[1]
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.screen.set_class(name == chosen, name)
 
     def _start_loading(self) -> None:
         if not self.sources and self.library_path is not None:

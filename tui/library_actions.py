@@ -17,8 +17,11 @@ from tui.messages import LibraryFailed, LibraryOpened, LibraryRefreshed
 from tui.triage import Triage
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reader.library_folds import FoldMemo
-    from reader.model import Article
+    from reader.model import Article, FoldPlan
+    from reader.stories import Story
     from tui.app import NewsfoldApp
 
 FIRST_SCREEN_ROWS = 120
@@ -40,8 +43,27 @@ class LibraryActions:
     _full_text: dict[str, Article] | None = None
 
     def start_library(self: NewsfoldApp, path: Path) -> None:
-        self.set_status("Opening the library…")
-        self.open_library(path, keep_cursor=False)
+        """Show the first screenful in the first frame when reading it is quick (a current
+        library: a few milliseconds), the rest from a worker once it is painted. A library that
+        needs work first (a migration, an index to build, a busy or broken file) opens in the
+        worker instead, behind "Loading…"."""
+        from reader.library_errors import LibraryError
+        from reader.model import FoldPlan
+
+        session = LibrarySession(path)
+        try:
+            session.open(quick=True)
+            first = session.listing(limit=FIRST_SCREEN_ROWS)
+        except LibraryError:
+            session.close()
+            self.set_status("Opening the library…")
+            self.open_library(path, keep_cursor=False)
+            return
+        self.session = session
+        self.show_listing(first, FoldPlan(self.fold_threshold()), (), keep_cursor=False)
+        if first.articles:
+            # The rest, and the folds: reading them holds the GIL, so only once this is painted.
+            self.call_after_refresh(self.open_library, path, True)
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def open_library(self: NewsfoldApp, path: Path, keep_cursor: bool) -> None:
@@ -81,10 +103,26 @@ class LibraryActions:
 
     def on_library_opened(self: NewsfoldApp, message: LibraryOpened) -> None:
         self.session = message.session
-        listing = message.listing
+        self.show_listing(
+            message.listing, message.folds.plan, message.folds.stories, message.keep_cursor
+        )
+        if message.painted is not None:
+            self.call_after_refresh(message.painted.set)
+
+    def show_listing(
+        self: NewsfoldApp,
+        listing: LibraryListing,
+        plan: FoldPlan,
+        stories: Sequence[Story],
+        keep_cursor: bool,
+    ) -> None:
+        """The library's articles in the list (the sample while it has none), the first opened
+        unless ``keep_cursor``; a whole listing also starts the refresh due at start."""
+        assert self.session is not None
         if not listing.articles:
             feeds = len(listing.subscriptions)
-            self._load_sample()
+            if not self.sources:  # the sample may be on screen already: keep the reader's place
+                self._load_sample()
             if feeds and self.refresh_on_start:
                 self.refresh_on_start = False
                 self.action_refresh()
@@ -92,29 +130,26 @@ class LibraryActions:
             self.notice = f"the sample; your library is empty: {hint}"
             self.set_status(self._summary())
             return
-        first_open = not message.keep_cursor
-        if first_open:
+        if not keep_cursor:
             self.notice = ""
         self._full_text = {}
         self.sources = ()
         # Merged before the listing replaces the articles: only those shown so far carry flags
         # the reader may have changed.
-        self.triage = self._merged_triage(listing, message.session)
+        self.triage = self._merged_triage(listing, self.session)
         self.articles = listing.articles
-        self.plan = message.folds.plan
-        self._apply_stories(message.folds.stories)
+        self.plan = plan
+        self._apply_stories(stories)
         self.article_list.set_folded(
-            frozenset(article_id for article_id, folds in self.plan.by_article.items() if folds)
+            frozenset(article_id for article_id, folds in plan.by_article.items() if folds)
         )
-        self.refresh_list(keep_cursor=message.keep_cursor)
-        if self.open_index is None or not message.keep_cursor:
+        self.refresh_list(keep_cursor=keep_cursor)
+        if self.open_index is None or not keep_cursor:
             rows = self.article_list.rows
             if rows:
                 self.open_article(rows[0], read=False)
         self.set_status(self._summary())
         if listing.partial:
-            if message.painted is not None:
-                self.call_after_refresh(message.painted.set)
             return
         # 100k rows of long-lived objects: spare the collector from walking them on every pass.
         gc.freeze()

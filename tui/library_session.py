@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 _STOP = None
 
+QUICK_BUSY_TIMEOUT = 0.05
+"""Seconds a quick open waits for another process's write lock (only a new file is written)."""
+
 
 @dataclass(frozen=True, slots=True)
 class LibraryListing:
@@ -59,11 +62,18 @@ class LibrarySession:
             self._fold_memo = FoldMemo()
         return self._fold_memo
 
-    def open(self) -> None:
-        """Open (creating or migrating) the library; raises ``LibraryError`` with one line."""
+    def open(self, *, quick: bool = False) -> None:
+        """Open (creating or migrating) the library; raises ``LibraryError`` with one line.
+
+        ``quick``: refuse, untouched, a library that would make the caller wait (one to migrate,
+        a search index to build, a writer holding the lock) instead of doing that work.
+        """
         from reader.library import Library
 
-        self._reader = Library.open(self.path)
+        if quick:
+            self._reader = Library.open(self.path, upgrade=False, busy_timeout=QUICK_BUSY_TIMEOUT)
+        else:
+            self._reader = Library.open(self.path)
 
     @property
     def library(self) -> Library:
@@ -71,7 +81,8 @@ class LibrarySession:
         return self._reader
 
     def listing(self, limit: int | None = None) -> LibraryListing:
-        """Text-less articles and their flags, newest first; ``limit``: only the first rows."""
+        """Text-less articles and their flags, newest first; ``limit``: only the first rows
+        (``partial`` when that many came back, so there may be more; else the whole listing)."""
         rows = self.library.rows(include_archived=True, limit=limit)
         parse = datetime.fromisoformat
         # Straight from each row's tuple: 100k property reads and Article builds add up.
@@ -82,7 +93,7 @@ class LibrarySession:
         flags = tuple(
             (row.raw[0], row.raw[5] == 1, row.raw[6] == 1, row.raw[7] == 1) for row in rows
         )
-        partial = limit is not None
+        partial = limit is not None and len(rows) >= limit
         subscriptions = () if partial else self.library.subscriptions()
         return LibraryListing(articles, flags, subscriptions, partial)
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.strip import Strip
@@ -222,9 +221,16 @@ class ArticleView(CursorView):
 
     # -- layout ---------------------------------------------------------------------------
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Wrapped for the new width within the layout that sets it, so the frame it paints
+        # already shows the text wrapped right; a Resize handler runs after that frame, and an
+        # article opened before the first layout would first be drawn 12 columns wide.
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
         if self._content_width() != self._width:
             self._relayout(keep_paragraph=self._cursor_paragraph())
+        return resized
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
