@@ -82,6 +82,9 @@ def report(
             ("100k: placeholder (Loading…)", paint.placeholder),
             ("100k: newest title, list populated", paint.big),
         ):
+            if all(math.isnan(v) for v in values):
+                print(f"   {name:<36} never shown")
+                continue
             runs = " ".join(f"{v:.2f}" for v in values)
             print(f"   {name:<36} median {statistics.median(values):.3f}   runs {runs}")
         print(f"   median of paired ratios (100k title / empty title): {ratio:.2f}x")

@@ -102,6 +102,15 @@ def test_an_unreadable_source_is_one_line_and_the_rest_still_load(
     assert str(missing) in line and "Traceback" not in captured.err
 
 
+def test_version_is_printed_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"newsfold {version('newsfold')}\n"
+
+
 def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["folds", SEED])  # --json is required
