@@ -130,6 +130,8 @@ class LibraryActions:
             self.notice = f"the sample; your library is empty: {hint}"
             self.set_status(self._summary())
             return
+        if self.sources:
+            keep_cursor = False  # the sample was shown: the library's first article replaces it
         if not keep_cursor:
             self.notice = ""
         self._full_text = {}

@@ -90,6 +90,25 @@ async def test_an_empty_library_shows_the_sample_and_says_how_to_subscribe(
         assert "newsfold add" in app.query_one("#status").message  # type: ignore[attr-defined]
 
 
+async def test_the_first_refresh_of_an_empty_library_replaces_the_sample(tmp_path: Path) -> None:
+    with serving(TEST_DATA / "feeds") as base_url:
+        path = tmp_path / "library.sqlite3"
+        with Library.open(path) as library:
+            library.subscribe(f"{base_url}/rss20_content.xml")
+        app = make_app(library_path=path, refresh_on_start=True)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            for _ in range(100):
+                if app.sources == () and app.articles:
+                    break
+                await pilot.pause(0.05)
+            await settle(pilot)
+            assert {a.source for a in app.articles} == {"City Desk"}
+            view = app.query_one(ArticleView)
+            assert view.article is not None and view.article.source == "City Desk"
+            assert app.open_index == app.query_one(ArticleList).rows[0]
+
+
 async def test_a_corrupt_library_is_reported_and_the_reader_still_opens(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite3"
     path.write_bytes(b"garbage" * 1000)
