@@ -61,14 +61,8 @@ def first_paint(
     elapsed = float("nan")
     try:
         while time.perf_counter() - started < timeout:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
+            chunk = _read(fd, 0.05)
+            if chunk is None:
                 break
             written += len(chunk)
             seen = seen[-len(marker) :] + chunk
@@ -81,17 +75,22 @@ def first_paint(
     return elapsed, written
 
 
+def _read(fd: int, wait: float) -> bytes | None:
+    """What ``fd`` has within ``wait`` seconds (``b""``: nothing yet); None once it is closed."""
+    ready, _, _ = select.select([fd], [], [], wait)
+    if not ready:
+        return b""
+    try:
+        return os.read(fd, 65536) or None
+    except OSError:
+        return None
+
+
 def _drain_until_quiet(fd: int, deadline: float) -> int:
     """Bytes read from ``fd`` until it has been quiet for ``QUIET`` seconds or ``deadline``."""
     total = 0
     while time.perf_counter() < deadline:
-        ready, _, _ = select.select([fd], [], [], QUIET)
-        if not ready:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
+        chunk = _read(fd, QUIET)
         if not chunk:
             break
         total += len(chunk)
