@@ -44,8 +44,8 @@ def connect(
 
     Refuses, with the file untouched, a database written by a newer schema; copies a database
     that is not one (corrupt) to ``<name>.corrupt-<timestamp>`` and refuses it; copies an older
-    database to ``<name>.v<N>-backup-<timestamp>`` before migrating it, or with ``upgrade``
-    false refuses it untouched (``LibraryNeedsUpgrade``).
+    database to ``<name>.v<N>-backup-<timestamp>`` before migrating it. With ``upgrade`` false
+    it copies nothing and migrates nothing: such a file is refused (``LibraryNeedsUpgrade``).
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +78,8 @@ def _prepare(
         if not is_corrupt(exc):
             raise LibraryError(describe(exc, path)) from exc
         conn.close()
+        if not upgrade:  # a copy of a large file is work too: left to an ordinary open
+            raise LibraryNeedsUpgrade(f"{path.name} is not a database (corrupt?)") from exc
         kept = _keep_corrupt_copy(path, clock())
         raise LibraryError(
             one_line(

@@ -65,6 +65,17 @@ def test_a_library_missing_its_search_index_is_refused_untouched(tmp_path: Path)
         assert library.search_text("pier") == tuple(row.id for row in library.rows())
 
 
+def test_a_corrupt_file_is_refused_without_a_copy_until_an_ordinary_open(tmp_path: Path) -> None:
+    path = tmp_path / "lib.sqlite3"
+    path.write_bytes(b"garbage" * 1000)
+    with pytest.raises(LibraryNeedsUpgrade, match="not a database"):
+        Library.open(path, upgrade=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["lib.sqlite3"]
+    with pytest.raises(LibraryError, match="a copy was kept"):
+        Library.open(path)
+    assert len(list(tmp_path.iterdir())) == 2
+
+
 def test_needing_an_upgrade_is_a_library_error(tmp_path: Path) -> None:
     # Callers that only know LibraryError still catch it.
     assert issubclass(LibraryNeedsUpgrade, LibraryError)
