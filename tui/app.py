@@ -84,6 +84,13 @@ class NewsfoldApp(
         *SEARCH_BINDINGS,
         *LIBRARY_BINDINGS,
         Binding("question_mark", "show_help", "Keys", key_display="?", tooltip="List every key"),
+        Binding(
+            "ctrl+l",
+            "redraw",
+            "Redraw",
+            show=False,
+            tooltip="Write the whole screen again (after another program wrote over it)",
+        ),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -139,6 +146,12 @@ class NewsfoldApp(
     @on(events.Resize)
     def _forget_the_screen(self) -> None:
         self._screen_memory.forget()
+
+    def action_redraw(self) -> None:
+        # Only what changed is ever written: a terminal something else wrote over (a message
+        # from the system over SSH) stays wrong until everything is written once more.
+        self._screen_memory.forget()
+        self.screen.refresh()
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):

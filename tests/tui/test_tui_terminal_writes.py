@@ -208,3 +208,23 @@ def test_a_full_update_writes_only_pieces_not_shown_and_later_ones_rely_on_it() 
     # Forgotten (a resize, a resume): everything is written again.
     memory.forget()
     assert "abc" in full([["abc", "xyz"], ["gh", "ijkl"]])
+
+
+async def test_ctrl_l_forgets_what_the_terminal_shows_and_writes_the_whole_screen() -> None:
+    app = wire_app(5)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        memory = app._screen_memory
+        memory.note(0, 0, 5, "shown")
+        updates: list[object] = []
+        display = app._display
+
+        def recorded(screen, update) -> None:  # type: ignore[no-untyped-def]
+            updates.append(update)
+            display(screen, update)
+
+        app._display = recorded  # type: ignore[method-assign]
+        await pilot.press("ctrl+l")
+        await pilot.pause(0.05)
+        assert not memory.holds(0, 0, 5, "shown")
+        assert any(isinstance(update, LayoutUpdate) for update in updates)
