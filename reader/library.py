@@ -80,9 +80,10 @@ class Library:
         conn = connect(where, busy_timeout=busy_timeout, clock=clock, upgrade=upgrade)
         try:
             with translate_errors(where):
-                if not upgrade and library_search.search_index_needs_work(conn):
+                if upgrade:
+                    library_search.ensure_search_index(conn)
+                elif library_search.search_index_needs_work(conn):
                     raise LibraryNeedsUpgrade(f"{where.name} needs its search index built")
-                library_search.ensure_search_index(conn)
         except BaseException:
             conn.close()
             raise
